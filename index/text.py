@@ -1,0 +1,71 @@
+"""Text folding and tokenisation shared by lexical search and query handling.
+
+Case and accent folding plus French elisions (l', d', qu') so that « l'Agence » matches
+"agence" and "Montreal" matches "Montréal". Kept dependency-free: it runs per query.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’ʼ]", re.IGNORECASE)
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
+_DIGIT_GROUP = re.compile(r"(?<=\d)[\s\u00a0\u202f\u2009,](?=\d{3}\b)")
+
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a an and are as at be been by for from has have he her his how i in is it its of on or our
+    she that the their them they this to was were what when where which who whom why will with
+    would you your do does did about into than then there these those can could should may
+    also any all not no yes so if but we us my me more most such over under after before
+    le la les un une des du de et en au aux ce ces cet cette est sont ont a il elle ils elles
+    on nous vous je tu que qui quoi dont ou où pour par sur dans avec sans sous entre vers chez
+    se sa son ses leur leurs notre nos votre vos mon ma mes pas ne plus moins tres très
+    quel quelle quels quelles comment combien quand pourquoi est-ce y été etre être avoir fait
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents (é→e, œ→oe) so both spellings match."""
+    text = text.casefold().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Folded word and number tokens; elisions dropped; `600 000` → `600000`."""
+    text = _DIGIT_GROUP.sub("", text)
+    text = _ELISION.sub(" ", text)
+    tokens = _TOKEN.findall(fold(text))
+    tokens = [t.replace(",", "").replace(".", "") if t[0].isdigit() else t for t in tokens]
+    if keep_stopwords:
+        return tokens
+    return [t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
+
+
+_FR_MARKERS = frozenset(
+    "le la les des du une est et en au aux pour dans sur avec qui que quel quelle quels quelles "
+    "combien comment quand pourquoi où ou a-t-il a-t-elle est-ce ce cette ces son sa ses leur "
+    "ministre gouvernement annonce annoncé fédéral financement".split()
+)
+_EN_MARKERS = frozenset(
+    "the of and to in is are was were for on with what which who whom how when where why did does "
+    "do much many minister government announced federal funding about this that".split()
+)
+
+
+def guess_language(text: str) -> str:
+    """'fr' or 'en' for a short query: marker words first, accents as a tie-breaker.
+
+    Queries are too short for statistical detectors to be reliable; this errs towards
+    English only when nothing French is present.
+    """
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text.casefold())
+    fr = sum(w in _FR_MARKERS for w in words)
+    en = sum(w in _EN_MARKERS for w in words)
+    if re.search(r"[àâçéèêëîïôûùüÿœ]", text.casefold()):
+        fr += 1
+    if re.search(r"\b(?:l|d|qu|n|s)['’]", text.casefold()):
+        fr += 1
+    return "fr" if fr > en else "en"

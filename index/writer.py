@@ -1,0 +1,213 @@
+"""IndexWriter: the only way to change an index. Changes become visible at `commit()`.
+
+Usage:
+    with IndexWriter.open(index_dir, embedder_name="use") as writer:
+        writer.upsert(release, chunks)          # embeds and stores
+        writer.remove(release_id)
+        writer.commit()                          # new generation published atomically
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index import generations
+from index.embedders import BaseEmbedder, get_embedder
+from index.errors import EmbedderMismatch, IndexNotFound
+from index.lexical import LexicalIndex
+from index.manifest import Manifest, file_digest, verify_files
+from index.models import Chunk, Release
+from index.store import ChunkRow, RecordStore, vector_id
+from index.text import tokenize
+from index.vectors import VectorStore
+
+RECORDS = "records.sqlite"
+SEARCHABLE_METADATA = ("department", "minister", "type", "speaker", "region", "topic", "location", "author")
+
+
+def now_iso() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def embedding_text(release: Release, chunk: Chunk) -> str:
+    """What the embedder sees: the title gives short passages their context."""
+    title = release.title.strip()
+    if title and not chunk.text.startswith(title[:40]):
+        return f"{title}\n{chunk.text}"
+    return chunk.text
+
+
+def lexical_text(release: Release, chunk: Chunk) -> str:
+    """What BM25 indexes: the passage, its release title and descriptive metadata."""
+    meta = " ".join(str(release.metadata.get(k, "")) for k in SEARCHABLE_METADATA if release.metadata.get(k))
+    return f"{release.title} {meta} {chunk.text}"
+
+
+@dataclass
+class UpsertResult:
+    status: str  # "added", "updated", "unchanged", "duplicate"
+    chunks: int = 0
+    duplicate_of: str | None = None
+
+
+class IndexWriter:
+    def __init__(self, index_dir: Path, embedder: BaseEmbedder, lock: generations.WriterLock) -> None:
+        self.index_dir = index_dir
+        self.embedder = embedder
+        self._lock = lock
+        self._staging: Path | None = None
+        self.store: RecordStore
+        self.vectors: VectorStore
+        self.created = now_iso()
+        self._dirty = False
+        self._start_staging()
+
+    @classmethod
+    def open(cls, index_dir: str | Path, *, embedder_name: str | None = None, create: bool = True,
+             lock_timeout: float = 30.0) -> "IndexWriter":
+        index_dir = Path(index_dir)
+        if not create and not (index_dir / generations.CURRENT).exists():
+            raise IndexNotFound(f"{index_dir}: no index here")
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = generations.WriterLock(index_dir, timeout=lock_timeout).__enter__()
+        try:
+            existing = cls._existing_manifest(index_dir)
+            if existing is not None:
+                if embedder_name and get_embedder(embedder_name).name != existing.embedder:
+                    raise EmbedderMismatch(
+                        f"{index_dir}: built with embedder {existing.embedder!r}, not {embedder_name!r}; "
+                        f"use --embedder {existing.embedder} or a new --index folder"
+                    )
+                embedder = get_embedder(existing.embedder)
+            else:
+                embedder = get_embedder(embedder_name)
+            return cls(index_dir, embedder, lock)
+        except BaseException:
+            lock.__exit__(None, None, None)
+            raise
+
+    @staticmethod
+    def _existing_manifest(index_dir: Path) -> Manifest | None:
+        if not (index_dir / generations.CURRENT).exists():
+            return None
+        return Manifest.read(generations.current_generation(index_dir))
+
+    def __enter__(self) -> "IndexWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- staging ------------------------------------------------------------------------
+    def _start_staging(self) -> None:
+        generations.clean_old(self.index_dir)
+        name = generations.next_generation_name(self.index_dir)
+        staging = self.index_dir / f"{name}.staging"
+        staging.mkdir()
+        self._staging = staging
+        if (self.index_dir / generations.CURRENT).exists():
+            current = generations.current_generation(self.index_dir)
+            manifest = Manifest.read(current)
+            verify_files(current, manifest, full=False)
+            self.created = manifest.created or self.created
+            src = sqlite3.connect(f"file:{current / RECORDS}?mode=ro", uri=True)
+            dst = sqlite3.connect(str(staging / RECORDS))
+            src.backup(dst)
+            src.close()
+            dst.close()
+            self.vectors = VectorStore.load(current, manifest.dim)
+        else:
+            self.vectors = VectorStore(self.embedder.dim)
+        self.store = RecordStore(staging / RECORDS, readonly=False)
+        self.store.set_setting("embedder", self.embedder.name)
+
+    # -- changes ------------------------------------------------------------------------
+    def status_of(self, release: Release) -> UpsertResult | None:
+        """What upsert would do without embedding: unchanged/duplicate are decided here."""
+        if self.store.record_hash(release.id) == release.record_hash:
+            return UpsertResult("unchanged")
+        duplicate = self.store.release_by_hash(release.content_hash)
+        if duplicate is not None and duplicate != release.id:
+            return UpsertResult("duplicate", duplicate_of=duplicate)
+        return None
+
+    def upsert(self, release: Release, chunks: list[Chunk], vectors: np.ndarray | None = None) -> UpsertResult:
+        """Store a release and its chunks; `vectors` (one row per chunk) are computed if absent."""
+        decided = self.status_of(release)
+        if decided is not None:
+            return decided
+        existed = self.store.record_hash(release.id) is not None
+        if vectors is None:
+            vectors = self.embed_chunks(release, chunks)
+        old_vids = self.store.delete_release(release.id)
+        self.vectors.remove(old_vids)
+        rows = [
+            ChunkRow(vector_id(c.id), c, " ".join(tokenize(lexical_text(release, c)))) for c in chunks
+        ]
+        self.store.put_release(release, rows, now_iso())
+        self.vectors.add(release.lang, np.array([r.vid for r in rows], dtype=np.int64), vectors)
+        self._dirty = True
+        return UpsertResult("updated" if existed else "added", chunks=len(chunks))
+
+    def embed_chunks(self, release: Release, chunks: list[Chunk]) -> np.ndarray:
+        return self.embedder.encode_documents([embedding_text(release, c) for c in chunks])
+
+    def remove(self, release_id: str) -> bool:
+        if self.store.record_hash(release_id) is None:
+            return False
+        self.vectors.remove(self.store.delete_release(release_id))
+        self._dirty = True
+        return True
+
+    def set_pair(self, release_id: str, pair_id: str) -> None:
+        self.store.set_pair(release_id, pair_id)
+        self._dirty = True
+
+    # -- publication --------------------------------------------------------------------
+    def commit(self, *, force: bool = False, reopen: bool = True) -> Manifest | None:
+        """Publish the staged generation; returns its manifest (None when nothing changed)."""
+        if not self._dirty and not force and (self.index_dir / generations.CURRENT).exists():
+            return None
+        assert self._staging is not None
+        self.store.commit()
+        files = [RECORDS]
+        lexical = LexicalIndex.build(self.store.iter_chunk_tokens())
+        files += lexical.save(self._staging)
+        files += self.vectors.save(self._staging)
+        releases_by_lang, chunks_by_lang = self.store.counts_by_lang()
+        self.store.close()
+        manifest = Manifest(
+            embedder=self.embedder.name,
+            dim=self.embedder.dim,
+            releases=sum(releases_by_lang.values()),
+            chunks=sum(chunks_by_lang.values()),
+            releases_by_lang=releases_by_lang,
+            chunks_by_lang=chunks_by_lang,
+            created=self.created,
+            last_ingest=now_iso(),
+            files={name: file_digest(self._staging / name) for name in files},
+        )
+        manifest.write(self._staging)
+        name = self._staging.name.removesuffix(".staging")
+        generations.publish(self.index_dir, self._staging, name)
+        self._staging = None
+        self._dirty = False
+        if reopen:
+            self._start_staging()  # further changes go to a fresh copy
+        return manifest
+
+    def close(self) -> None:
+        """Drop unpublished changes and release the lock."""
+        try:
+            if self._staging is not None:
+                self.store.close()
+        finally:
+            if self._staging is not None and self._staging.exists():
+                shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+            self._lock.__exit__(None, None, None)

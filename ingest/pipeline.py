@@ -1,0 +1,206 @@
+"""The ingest run: files → releases → chunks → vectors → a new published index generation.
+
+Two phases so that the progress bar knows its total: first read, clean and chunk everything
+(cheap), then embed and store in batches (the cost). Bad files and records are reported and
+skipped; checkpoints publish what is done every few minutes so a killed ingest loses little,
+and the next run skips everything already stored (ids and hashes are stable).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, TextIO
+
+
+from index.models import Chunk, Release
+from index.writer import IndexWriter
+from ingest.chunking import chunk_release
+from ingest.normalize import normalize_release
+from ingest.pairing import pair_translations
+from ingest.problems import Problem
+from ingest.readers import read_file
+from ingest.sources import iter_source_files
+
+EMBED_BATCH = 256  # chunks per embedding call: large enough to amortise, small enough for memory
+EXIT_OK = 0
+EXIT_REJECTED = 3  # some input was rejected; usage errors exit 2
+
+
+@dataclass
+class IngestReport:
+    index_dir: str
+    embedder: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    chunks: int = 0
+    paired: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_REJECTED if self.rejected else EXIT_OK
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.duplicates} duplicates, {self.rejected} rejected; {self.chunks} chunks embedded, "
+            f"{self.paired} translations paired, {self.seconds:.1f} s ({self.chunks_per_second:.0f} chunks/s)"
+        )
+
+
+@dataclass
+class _Prepared:
+    release: Release
+    chunks: list[Chunk]
+
+
+def read_releases(paths: Iterable[str | Path], report: IngestReport) -> Iterable[Release]:
+    """Every normalised release under `paths`; problems are recorded, never raised."""
+    for entry in iter_source_files(paths):
+        if isinstance(entry, Problem):
+            report.problems.append(entry)
+            report.rejected += 1
+            continue
+        try:
+            for item in read_file(entry):
+                if isinstance(item, Problem):
+                    report.problems.append(item)
+                    report.rejected += 1
+                    continue
+                line = item.metadata.pop("_line", None) if item.metadata else None
+                normalised = normalize_release(item, path=str(entry), line=line)
+                if isinstance(normalised, Problem):
+                    report.problems.append(normalised)
+                    report.rejected += 1
+                    continue
+                for warning in normalised.metadata.get("warnings", []):
+                    where = f"{entry}:{line}" if line else str(entry)
+                    report.warnings.append(f"{where}: {warning}")
+                yield normalised
+        except (OSError, ValueError, UnicodeError, MemoryError) as exc:  # a reader bug must not stop the batch
+            report.problems.append(Problem(str(entry), None, f"could not read: {exc}"))
+            report.rejected += 1
+
+
+def ingest_paths(paths: Iterable[str | Path], index_dir: str | Path, *, embedder_name: str | None = None,
+                 progress: bool = True, checkpoint_seconds: float = 120.0, auto_pair: bool = True,
+                 stream: TextIO | None = None) -> IngestReport:
+    """Ingest files or folders into the index at `index_dir` (created if absent)."""
+    stream = stream or sys.stderr
+    started = time.perf_counter()
+    with IndexWriter.open(index_dir, embedder_name=embedder_name) as writer:
+        report = IngestReport(index_dir=str(index_dir), embedder=writer.embedder.name)
+        pending = _prepare(writer, read_releases(paths, report), report)
+        total = sum(len(p.chunks) for p in pending)
+        bar = _progress_bar(total, progress, stream)
+        last_checkpoint = time.monotonic()
+        batch: list[_Prepared] = []
+        batch_chunks = 0
+        for item in pending:
+            batch.append(item)
+            batch_chunks += len(item.chunks)
+            if batch_chunks >= EMBED_BATCH:
+                _store_batch(writer, batch, report, bar)
+                batch, batch_chunks = [], 0
+                if time.monotonic() - last_checkpoint > checkpoint_seconds:
+                    writer.commit()
+                    last_checkpoint = time.monotonic()
+        _store_batch(writer, batch, report, bar)
+        if bar is not None:
+            bar.close()
+        if auto_pair:
+            report.paired = pair_translations(writer)
+        writer.commit(reopen=False)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _prepare(writer: IndexWriter, releases: Iterable[Release], report: IngestReport) -> list[_Prepared]:
+    """Decide what each release needs; chunk only those that will be embedded."""
+    seen_ids: dict[str, str] = {}
+    seen_content: dict[str, str] = {}
+    prepared: list[_Prepared] = []
+    embedder = writer.embedder
+    for release in releases:
+        if release.id in seen_ids:  # same id twice in one batch: first one wins
+            report.duplicates += 1
+            if seen_ids[release.id] != release.record_hash:
+                report.warnings.append(f"{release.source or release.id}: id {release.id} appears twice with different content; kept the first")
+            continue
+        seen_ids[release.id] = release.record_hash
+        if release.content_hash in seen_content:
+            report.duplicates += 1
+            continue
+        seen_content[release.content_hash] = release.id
+        status = writer.status_of(release)
+        if status is not None:
+            if status.status == "unchanged":
+                report.unchanged += 1
+            else:
+                report.duplicates += 1
+            continue
+        chunks = chunk_release(release, max_tokens=embedder.max_tokens, overlap_tokens=embedder.max_tokens // 5,
+                               count_tokens=embedder.count_tokens)
+        if not chunks:
+            report.problems.append(Problem(release.source or release.id, None, "no text left to index"))
+            report.rejected += 1
+            continue
+        prepared.append(_Prepared(release, chunks))
+    return prepared
+
+
+def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestReport, bar) -> None:
+    if not batch:
+        return
+    from index.writer import embedding_text
+
+    texts = [embedding_text(p.release, c) for p in batch for c in p.chunks]
+    t0 = time.perf_counter()
+    vectors = writer.embedder.encode_documents(texts)
+    report.embed_seconds += time.perf_counter() - t0
+    offset = 0
+    for item in batch:
+        n = len(item.chunks)
+        result = writer.upsert(item.release, item.chunks, vectors[offset : offset + n])
+        offset += n
+        if result.status == "added":
+            report.added += 1
+        elif result.status == "updated":
+            report.updated += 1
+        report.chunks += result.chunks
+    if bar is not None:
+        bar.update(len(texts))
+
+
+def _progress_bar(total: int, enabled: bool, stream: TextIO):
+    if not enabled or total == 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="chunk", desc="embedding", file=stream, smoothing=0.1, mininterval=0.5)
+
+
+def remove_releases(index_dir: str | Path, release_ids: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Delete releases by id; returns (removed, not found)."""
+    removed, missing = [], []
+    with IndexWriter.open(index_dir, create=False) as writer:
+        for rid in release_ids:
+            (removed if writer.remove(rid) else missing).append(rid)
+        if removed:
+            writer.commit(reopen=False)
+    return removed, missing
+
+
+__all__ = ["ingest_paths", "remove_releases", "IngestReport", "EXIT_REJECTED"]

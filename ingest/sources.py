@@ -1,0 +1,104 @@
+"""Which files to ingest: explicit files and folders walked recursively, in a stable order."""
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ingest.problems import Problem
+
+SUPPORTED_EXTENSIONS = frozenset({".jsonl", ".json", ".txt", ".md", ".markdown", ".html", ".htm"})
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_EXTENSIONS
+
+
+def iter_source_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
+    """Yield readable source files (sorted within each folder) or a Problem for each bad entry.
+
+    Hidden files and folders are skipped when walking (editor and VCS droppings); a file named
+    explicitly is taken as asked, but must have a supported extension. Symlinked folders are
+    followed once: a folder already visited (a loop) is reported, not walked again.
+    """
+    for raw in paths:
+        path = Path(raw)
+        try:
+            if path.is_dir():
+                yield from _walk(path, visited=set())
+            elif path.exists():
+                yield from _check_file(path, explicit=True)
+            elif path.is_symlink():
+                yield Problem(str(path), None, "broken symbolic link")
+            else:
+                yield Problem(str(path), None, "no such file or folder")
+        except OSError as exc:  # e.g. a symlink loop given directly, or a name too long
+            yield Problem(str(path), None, _os_message(exc))
+
+
+def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Path | Problem]:
+    try:
+        st = folder.stat()
+    except OSError as exc:
+        yield Problem(str(folder), None, _os_message(exc))
+        return
+    key = (st.st_dev, st.st_ino)
+    if key in visited:
+        yield Problem(str(folder), None, "symbolic link loop (folder already visited), skipped")
+        return
+    visited = visited | {key}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Problem(str(folder), None, f"cannot list folder: {_os_message(exc)}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()  # follows symlinks
+            is_file = entry.is_file()
+        except OSError as exc:
+            yield Problem(str(path), None, _os_message(exc))
+            continue
+        if is_dir:
+            yield from _walk(path, visited)
+        elif is_file:
+            if is_supported(path):
+                yield from _check_file(path, explicit=False)
+        elif is_supported(path):
+            message = _broken_link_message(path) if entry.is_symlink() else "not a regular file"
+            yield Problem(str(path), None, message)
+
+
+def _check_file(path: Path, *, explicit: bool) -> Iterator[Path | Problem]:
+    if explicit and not is_supported(path):
+        supported = " ".join(sorted(SUPPORTED_EXTENSIONS))
+        yield Problem(str(path), None, f"unsupported file type {path.suffix or '(none)'!r}; supported: {supported}")
+        return
+    if not path.is_file():
+        yield Problem(str(path), None, "not a regular file")
+        return
+    try:
+        with path.open("rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        yield Problem(str(path), None, f"cannot read: {_os_message(exc)}")
+        return
+    yield path
+
+
+def _broken_link_message(path: Path) -> str:
+    try:
+        path.stat()
+    except OSError as exc:
+        return _os_message(exc)
+    return "broken symbolic link"
+
+
+def _os_message(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return exc.strerror or str(exc)

@@ -1,0 +1,47 @@
+"""BM25 index: folding, elisions, persistence without pickle."""
+from __future__ import annotations
+
+import numpy as np
+
+from index.lexical import LexicalIndex
+from index.text import fold, guess_language, tokenize
+
+
+def test_tokenize_folds_case_accents_and_elisions():
+    assert tokenize("L'Agence d'Évaluation qu'elle Montréal") == ["agence", "evaluation", "montreal"]
+    assert tokenize("600 000 $ et 600,000 dollars") == ["600000", "600000", "dollars"]
+    assert fold("Œuvre ÉTÉ") == "oeuvre ete"
+
+
+def test_guess_language_on_short_questions():
+    assert guess_language("Combien pour le port de Cornwall ?") == "fr"
+    assert guess_language("Et où ?") == "fr"
+    assert guess_language("How much did Ottawa give?") == "en"
+    assert guess_language("Qui a annoncé le financement") == "fr"
+
+
+def _index() -> LexicalIndex:
+    rows = [
+        (1, "en", "2024-01-01", " ".join(tokenize("Funding for the Cornwall harbour in Ontario"))),
+        (2, "fr", "2024-02-01", " ".join(tokenize("Financement du port de Cornwall en Ontario"))),
+        (3, "en", None, " ".join(tokenize("A statement on the national day of mourning"))),
+    ]
+    return LexicalIndex.build(rows)
+
+
+def test_bm25_ranks_matching_rows_and_ignores_unknown_terms():
+    lex = _index()
+    scores = lex.scores(tokenize("Cornwall harbour funding zzzunknown"))
+    assert scores[0] > scores[1] > 0
+    assert scores[2] == 0
+    assert lex.document_frequency("cornwall") == 2
+
+
+def test_save_and_load_round_trip(tmp_path):
+    lex = _index()
+    lex.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    query = tokenize("port Cornwall")
+    np.testing.assert_allclose(loaded.scores(query), lex.scores(query))
+    assert loaded.dates.tolist()[2] == -1
+    assert loaded.langs.tolist() == [0, 1, 0]

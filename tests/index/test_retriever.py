@@ -1,0 +1,80 @@
+"""Hybrid search over the bundled samples and the shared corpus: languages, pairs, filters."""
+from __future__ import annotations
+
+import pytest
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from index.retriever import Retriever
+
+SEED_FR = "gcnews-seed-b85775f088769eaa944d5d60c58d38fc-fr"
+
+
+@pytest.fixture(scope="module")
+def samples(samples_index) -> Retriever:
+    return Retriever.open(samples_index)
+
+
+def _ids(hits):
+    return [h.release_id for h in hits]
+
+
+def test_question_finds_the_release_in_its_own_language_with_translation_linked(samples):
+    hits = samples.search("How much is the federal government investing in Nova Scotia small craft harbours?", k=5)
+    assert hits[0].release_id == "smp-ns-harbours-en"
+    assert hits[0].translations == ["smp-ns-harbours-fr"]
+    assert "smp-ns-harbours-fr" not in _ids(hits)  # one result per announcement
+    fr = samples.search("Combien le gouvernement investit-il dans les ports pour petits bateaux de la Nouvelle-Écosse ?", k=5)
+    assert fr[0].release_id == "smp-ns-harbours-fr"
+    hit = fr[0]
+    assert samples.release(hit.release_id).text[hit.start : hit.end] == hit.text
+
+
+def test_english_question_finds_french_only_release(samples):
+    hits = samples.search("Which ministers attended the ALL IN artificial intelligence event in Montreal?", k=5)
+    top = [samples.release(h.release_id) for h in hits[:3]]
+    assert any(r.lang == "fr" and "ALL IN" in r.text for r in top)
+
+
+def test_french_question_finds_english_only_release(samples):
+    hits = samples.search("Quels organismes 2SLGBTQI+ de l'Atlantique reçoivent du financement ?", k=5)
+    assert "smp-atlantic-2slgbtqi-en" in _ids(hits[:3])
+
+
+def test_language_and_date_filters(samples):
+    hits = samples.search("funding announcement", k=10, lang="fr")
+    assert hits and all(h.lang == "fr" for h in hits)
+    hits = samples.search("funding announcement", k=10, date_from="2024-07-01", date_to="2024-07-31")
+    assert hits and all("2024-07-01" <= h.date <= "2024-07-31" for h in hits)
+    assert samples.search("funding", k=5, date_from="1990-01-01", date_to="1990-12-31") == []
+
+
+def test_modes_and_scores(samples):
+    question = "Lobster Fishing Area 23 C closure"
+    dense = samples.search(question, k=3, mode="dense")
+    lexical = samples.search(question, k=3, mode="lexical")
+    assert dense[0].dense_score is not None and lexical[0].lexical_score is not None
+    assert dense[0].release_id.startswith("smp-lfa-23c") and lexical[0].release_id.startswith("smp-lfa-23c")
+    with pytest.raises(ValueError):
+        samples.search(question, mode="magic")
+    assert samples.search("   ", k=3) == []
+
+
+def test_langchain_adapter_returns_documents_with_metadata(samples):
+    lc = samples.as_langchain(k=3)
+    assert isinstance(lc, BaseRetriever)
+    docs = lc.invoke("Canadarm3 contract MDA Space")
+    assert docs and isinstance(docs[0], Document)
+    meta = docs[0].metadata
+    assert meta["release_id"].startswith("smp-canadarm3")
+    assert {"chunk_id", "start", "end", "title", "date", "url", "lang", "pair_id", "score"} <= meta.keys()
+    assert samples.release(meta["release_id"]).text[meta["start"] : meta["end"]] == docs[0].page_content
+
+
+@pytest.mark.slow
+def test_cross_language_on_the_shared_corpus(shared_index):
+    retriever = Retriever.open(shared_index)
+    hits = retriever.search("What task force did the AI minister announce at the ALL IN conference?", k=5)
+    assert SEED_FR in _ids(hits) or any(SEED_FR in h.translations for h in hits)
+    hits = retriever.search("Quand la nouvelle école de Camrose doit-elle ouvrir ses portes ?", k=5)
+    assert "prov-alberta-3058ebc89eed" in _ids(hits)

@@ -1,0 +1,47 @@
+"""`communique`: ingest, search, info, remove, ask, eval, serve, bench."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+COMMANDS = ("ingest", "search", "info", "remove", "ask", "eval", "serve", "bench")
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="communique", description="Bilingual Q&A over official announcements.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"ui.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"ui.commands.{name}":
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from index.errors import IndexProblem
+
+    try:
+        return int(args.func(args) or 0)
+    except IndexProblem as exc:
+        print(f"communique {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

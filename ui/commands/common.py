@@ -1,0 +1,16 @@
+"""Arguments shared by several subcommands."""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+
+
+def add_index_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", metavar="DIR", help="index folder (default: $COMMUNIQUE_INDEX or .communique/index)")
+
+
+def iso_date(value: str) -> str:
+    try:
+        return _dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc

@@ -1,0 +1,153 @@
+"""`communique eval`: score the assistant on a golden set, gate on floors, compare two runs.
+
+    communique eval --golden FILE [--index DIR] [--out DIR] [--retrieval-only [--mode M]]
+                    [--floors FILE] [--limit N] [--no-progress]
+    communique eval --golden FILE [--index DIR] --check      # validate the golden set only
+    communique eval --compare RUN_A RUN_B
+
+Exit codes: 0 ok; 1 a floor failed, a question raised, or the index is unusable;
+2 bad usage or a bad golden/floors file.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from ui.commands.common import add_index_argument
+from ui.paths import resolve_index_dir
+
+OK, FAILED, USAGE = 0, 1, 2
+MODES = ("hybrid", "dense", "lexical")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `eval` subcommand to the `communique` parser."""
+    parser = subparsers.add_parser(
+        "eval",
+        help="score the assistant on a golden question set",
+        description="Run a golden set through the assistant over an existing index (nothing is "
+        "ingested) and write results.jsonl, summary.json, report.md and metrics.png; "
+        "or compare two such runs.",
+    )
+    parser.add_argument("--golden", metavar="FILE", help="golden set (JSONL)")
+    add_index_argument(parser)
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: .communique/evals/<golden>-<time>)")
+    parser.add_argument("--retrieval-only", action="store_true", help="score the retriever alone (no answers)")
+    parser.add_argument("--mode", choices=MODES, help="retrieval mode for --retrieval-only (default: the index's)")
+    parser.add_argument("--floors", metavar="FILE", help="fail (exit 1) when a metric breaks a floor in FILE")
+    parser.add_argument("--limit", type=int, metavar="N", help="only the first N questions (quick runs)")
+    parser.add_argument("--check", action="store_true", help="only validate the golden set against the index")
+    parser.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="what changed from run A to run B")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.set_defaults(func=run)
+
+
+def _error(message: str) -> int:
+    print(f"communique eval: error: {message}", file=sys.stderr)
+    return USAGE
+
+
+def _index_error(index_dir: Path, exc: Exception) -> int:
+    print(f"communique eval: cannot use index {index_dir}: {exc}", file=sys.stderr)
+    return FAILED
+
+
+def _default_out(golden: Path) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(".communique") / "evals" / f"{golden.stem}-{stamp}"
+
+
+def _compare(run_a: str, run_b: str) -> int:
+    from evals.compare import compare_runs
+    from evals.report import RunError
+
+    try:
+        print(compare_runs(run_a, run_b), end="")
+    except RunError as exc:
+        return _error(str(exc))
+    return OK
+
+
+def _check(golden: Path, index_dir: Path) -> int:
+    from evals.golden import GoldenError, check_golden, load_golden
+    from index import IndexProblem, Retriever
+
+    try:
+        items = load_golden(golden)
+        retriever = Retriever.open(index_dir)
+    except GoldenError as exc:
+        return _error(str(exc))
+    except IndexProblem as exc:
+        return _index_error(index_dir, exc)
+    problems = check_golden(items, retriever.releases(sorted({s for i in items for s in i.sources})))
+    for line in problems:
+        print(line)
+    print(f"{golden}: {len(items)} question(s), {len(problems)} problem(s)", file=sys.stderr)
+    return FAILED if problems else OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out `communique eval`; returns the exit code."""
+    if args.compare:
+        if args.golden:
+            return _error("--compare takes two run folders and no --golden")
+        return _compare(*args.compare)
+    if not args.golden:
+        return _error("give --golden FILE (or --compare RUN_A RUN_B)")
+    if args.mode and not args.retrieval_only:
+        return _error("--mode applies to --retrieval-only runs (the assistant chooses its own)")
+    if args.limit is not None and args.limit < 1:
+        return _error("--limit must be at least 1")
+    golden = Path(args.golden)
+    index_dir = resolve_index_dir(args.index)
+    if not index_dir.exists():
+        return _error(f"index folder {index_dir} not found (build it with `communique ingest`)")
+    if args.check:
+        return _check(golden, index_dir)
+
+    from evals.floors import FloorsError, check_floors, load_floors
+    from evals.golden import GoldenError
+    from evals.report import REPORT, fmt
+    from index import IndexProblem
+    from evals.runner import run_eval
+
+    floors = None
+    if args.floors:
+        try:
+            floors = load_floors(args.floors)
+        except FloorsError as exc:
+            return _error(str(exc))
+    out_dir = Path(args.out) if args.out else _default_out(golden)
+    try:
+        summary = run_eval(
+            golden,
+            index_dir,
+            out_dir,
+            retrieval_only=args.retrieval_only,
+            mode=args.mode,
+            limit=args.limit,
+            progress=not args.no_progress,
+        )
+    except GoldenError as exc:
+        return _error(str(exc))
+    except IndexProblem as exc:
+        return _index_error(index_dir, exc)
+
+    shown = {k: v for k, v in summary.overall.items() if v is not None}
+    print(f"{summary.n} questions; " + ", ".join(f"{k} {fmt(v, k)}" for k, v in shown.items()))
+    print(f"report: {out_dir / REPORT}")
+    status = OK
+    if summary.errors:
+        print(f"{summary.errors} question(s) raised an error (see results.jsonl)", file=sys.stderr)
+        status = FAILED
+    if floors is not None:
+        broken = check_floors(summary, floors, skip_unmeasured=args.retrieval_only)
+        for line in broken:
+            print(f"floor: {line}", file=sys.stderr)
+        if broken:
+            status = FAILED
+        else:
+            print(f"floors: all met ({args.floors})")
+    return status

@@ -1,0 +1,39 @@
+"""`communique ingest PATH... [--index DIR] [--embedder NAME]`"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ui.commands.common import add_index_argument
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("ingest", help="add or update releases from files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive): .jsonl .json .txt .md .html")
+    add_index_argument(p)
+    p.add_argument("--embedder", help="use (default), e5, use+e5, or st:PATH (a local sentence-transformers model)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-pairing", action="store_true", help="do not pair translations automatically")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from index.embedders import UnknownEmbedder
+    from ingest.pipeline import ingest_paths
+    from ui.paths import resolve_index_dir
+
+    index_dir = resolve_index_dir(args.index)
+    try:
+        report = ingest_paths(args.paths, index_dir, embedder_name=args.embedder, progress=not args.no_progress,
+                              auto_pair=not args.no_pairing)
+    except UnknownEmbedder as exc:
+        print(f"communique ingest: {exc}", file=sys.stderr)
+        return 2
+    for problem in report.problems:
+        print(f"rejected: {problem}", file=sys.stderr)
+    for warning in report.warnings[:50]:
+        print(f"warning: {warning}", file=sys.stderr)
+    if len(report.warnings) > 50:
+        print(f"warning: ... and {len(report.warnings) - 50} more warnings", file=sys.stderr)
+    print(f"{index_dir}: {report.summary()}")
+    return report.exit_code

@@ -1,0 +1,80 @@
+"""`communique serve`: the chat in a browser, on this machine only unless told otherwise.
+
+    communique serve [--index DIR] [--host 127.0.0.1] [--port 7860] [--feedback FILE]
+                     [--concurrency N]
+
+The app starts even without an index (it says how to build one) and picks up a new index
+generation written by `communique ingest` without a restart.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ui.commands.common import add_index_argument
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "serve",
+        help="open the chat (Gradio) on http://127.0.0.1:7860",
+        description="Serve the bilingual chat and its API (/ask, /ask_stream, /stats) over the index.",
+    )
+    add_index_argument(p)
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"interface to listen on (default {DEFAULT_HOST}; "
+                   "0.0.0.0 exposes the chat to the network)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--feedback", metavar="FILE",
+                   help="JSONL file that receives thumbs up/down and comments (default: feedback.jsonl "
+                   "next to the index folder)")
+    p.add_argument("--concurrency", type=int, default=None, metavar="N",
+                   help="answers computed at once; more questions wait in the queue (default 8)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from ui.app import DEFAULT_CONCURRENCY, ChatApp, launch
+    from ui.backend import ChatBackend, IndexUnavailable
+    from ui.examples import load_examples
+    from ui.feedback import FeedbackLog
+    from ui.paths import resolve_index_dir
+
+    if not 0 < args.port < 65536:
+        print(f"communique serve: --port must be 1-65535, not {args.port}", file=sys.stderr)
+        return 2
+    concurrency = args.concurrency or DEFAULT_CONCURRENCY
+    if concurrency < 1:
+        print("communique serve: --concurrency must be at least 1", file=sys.stderr)
+        return 2
+    index_dir = resolve_index_dir(args.index)
+    feedback_path = Path(args.feedback) if args.feedback else index_dir.parent / "feedback.jsonl"
+    backend = ChatBackend(index_dir)
+    try:  # load the models now so the first visitor does not wait for them
+        backend.assistant()
+    except IndexUnavailable as exc:
+        print(f"communique serve: {exc.key.replace('_', ' ')}: {index_dir} {exc.error}".rstrip()
+              + f"\n  the chat will say so; build it with: communique ingest FOLDER --index {index_dir}",
+              file=sys.stderr)
+    app = ChatApp(backend, FeedbackLog(feedback_path), load_examples(), concurrency=concurrency)
+    print(f"index {index_dir} · feedback {feedback_path}", file=sys.stderr)
+    launch(app, host=args.host, port=args.port, block=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m ui.commands.serve ...` (the tests start the app this way)."""
+    parser = argparse.ArgumentParser(prog="communique serve")
+    sub = parser.add_subparsers(dest="command", required=True)
+    register(sub)
+    return run(parser.parse_args(["serve", *(argv if argv is not None else sys.argv[1:])]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
