@@ -25,6 +25,8 @@ class Signals:
     dense: float  # cosine of the best passage (0 if unknown)
     cue: float  # 0..1, 1.0 when the question asks for no particular kind
     cross_language: bool  # the best sentence is not in the question's language
+    semantic: float | None = None  # cosine of question and best sentence (embedded only when needed)
+    followup: bool = False
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)

@@ -14,14 +14,14 @@ from typing import Any, Iterable, Iterator
 
 from assistant import abstain
 from assistant.crosslang import counterpart
-from assistant.extractive import Sentence, Terms, collect, idf_lookup, question_terms, score, select
+from assistant.dates import mentions_range
+from assistant.extractive import Sentence, Terms, collect, has_stem, idf_lookup, question_terms, score, select
 from assistant.followup import Resolution, normalise_history, resolve
 from assistant.models import Answer, Citation
 from assistant.question import MAX_QUESTION_CHARS, Question, analyse
 from assistant.render import Piece, compose, date_range, message, not_found
-from assistant.text import Span, stem
+from assistant.text import Span, fold, stem, tokenize
 from index.models import Hit, Release
-from index.text import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class AssistantConfig:
     """Settings that change answers; recorded with eval runs."""
 
     answerer: str = "extractive"
-    k: int = 6  # releases retrieved (both language versions count separately)
+    k: int = 10  # releases retrieved (both language versions count separately)
     per_release: int = 2  # chunks per release looked at
     suggestions: int = 3  # releases listed when not found
     policy: abstain.Policy = field(default_factory=abstain.Policy)
@@ -59,6 +59,7 @@ class Assistant:
         self.config = config or AssistantConfig()
         self.llm = llm
         self._idf = idf_lookup(retriever)
+        self._always_semantic = False  # set by calibration runs to record the signal everywhere
 
     @classmethod
     def open(cls, index_dir: str | Path, *, answerer: str = "extractive", llm_settings: Any = None,
@@ -129,6 +130,28 @@ class Assistant:
         final.timings = _timings(started, draft.retrieval_ms, answer_started)
         yield final
 
+    def inspect(self, question: Any, history: Iterable[Any] | None = None, lang: str | None = None,
+                date_from: str | None = None, date_to: str | None = None, source_lang: str | None = None,
+                department: str | None = None) -> dict[str, Any]:
+        """The abstention signals and the answer that would be given without abstaining.
+
+        For calibrating the abstention policy on golden questions (see assistant/README.md).
+        """
+        q = analyse(question, lang=lang if lang in ("fr", "en") else None, date_from=date_from, date_to=date_to,
+                    default_lang=_last_user_lang(normalise_history(history)))
+        if q.problem in ("empty", "no_words"):
+            return {"signals": None, "confidence": None, "abstained": True, "forced": None}
+        resolution = resolve(q, normalise_history(history))
+        draft = self._draft(resolution, source_lang=source_lang, department=department,
+                            explicit_dates=bool(date_from or date_to))
+        forced = self._extractive_answer(replace(draft, abstained=draft.signals is None), None)
+        return {
+            "signals": draft.signals.to_dict() if draft.signals else None,
+            "confidence": abstain.confidence(draft.signals) if draft.signals else None,
+            "abstained": draft.abstained,
+            "forced": forced,
+        }
+
     # -- steps ----------------------------------------------------------------------------
     def _search(self, resolution: Resolution, *, source_lang: str | None, department: str | None,
                 date_from: str | None, date_to: str | None) -> list[Hit]:
@@ -142,19 +165,43 @@ class Assistant:
     def _draft(self, resolution: Resolution, *, source_lang: str | None, department: str | None,
                explicit_dates: bool) -> _Draft:
         q = resolution.question
+        draft = self._draft_once(resolution, source_lang=source_lang, department=department,
+                                 date_from=q.date_from, date_to=q.date_to)
+        if draft.abstained and q.dates_from_text and (q.date_from or q.date_to):
+            # The date may be about the content ("premiums in 2025", « au 30 juin 2025 ») rather
+            # than when the release came out: look again without the filter, keeping the date in
+            # the query, and accept only an answer whose sentence states that date.
+            wider = replace(resolution, query=f"{resolution.query} {_date_words(q)}".strip())
+            retry = self._draft_once(wider, source_lang=source_lang, department=department, date_from=None,
+                                     date_to=None, must_mention=(q.date_from, q.date_to))
+            if not retry.abstained:
+                retry.retrieval_ms += draft.retrieval_ms
+                return retry
+            draft.retrieval_ms += retry.retrieval_ms
+        return draft
+
+    def _draft_once(self, resolution: Resolution, *, source_lang: str | None, department: str | None,
+                    date_from: str | None, date_to: str | None,
+                    must_mention: tuple[str | None, str | None] | None = None) -> _Draft:
+        q = resolution.question
         t0 = time.perf_counter()
         hits = self._search(resolution, source_lang=source_lang, department=department,
-                            date_from=q.date_from, date_to=q.date_to)
+                            date_from=date_from, date_to=date_to)
         retrieval_ms = (time.perf_counter() - t0) * 1000
-        dated = bool(q.date_from or q.date_to)
+        dated = bool(date_from or date_to)
         releases = self.retriever.releases(list(dict.fromkeys(h.release_id for h in hits))) if hits else {}
         terms = question_terms(resolution, self._idf)
         sentences = collect(hits, releases)
-        score(sentences, terms, q.kind, q.lang)
-        chosen = select(sentences, terms, q.kind, releases)
+        kinds = q.kinds or (q.kind,)
+        score(sentences, terms, kinds, q.lang, releases, until=q.until)
+        chosen = select(sentences, terms, kinds, releases)
         signals = self._signals(chosen, terms, releases, q) if chosen else None
         abstained = signals is None or abstain.should_abstain(signals, self.config.policy)
-        return _Draft(q, resolution, hits, releases, chosen, terms, signals, abstained, retrieval_ms, dated)
+        if not abstained and must_mention is not None:
+            best = max(chosen, key=lambda s: s.score)
+            abstained = not mentions_range(best.text, *must_mention)
+        return _Draft(q, resolution, hits, releases, chosen, terms, signals, abstained, retrieval_ms,
+                      dated or must_mention is not None)
 
     def _signals(self, chosen: list[Sentence], terms: Terms, releases: dict[str, Release], q: Question) -> abstain.Signals:
         best = max(chosen, key=lambda s: s.score)
@@ -165,28 +212,45 @@ class Assistant:
             context |= sent.matched
             context |= {s for s in terms.weights if s in _title_stems(sent.hit.title)}
         context_coverage = sum(w for s, w in focus_weights.items() if s in context) / focus_total
-        specifics = set(terms.names) & set(terms.focus)
         found = 1.0
-        if specifics:
-            present: set[str] = set()
-            for rid in {s.release_id for s in chosen}:
-                release = releases.get(rid)
-                if release is not None:
-                    present |= _stems_of(release.title + "\n" + release.text[:200_000])
-            for rid in {t for s in chosen for t in s.hit.translations}:
-                other = self.retriever.release(rid)
-                if other is not None:
-                    present |= _stems_of(other.title + "\n" + other.text[:200_000])
-            found = len(specifics & present) / len(specifics)
+        if terms.specifics:
+            texts = [releases[rid] for rid in {s.release_id for s in chosen} if rid in releases]
+            texts += [r for r in (self.retriever.release(t) for t in {t for s in chosen for t in s.hit.translations}) if r]
+            haystack = " ".join(fold(r.title + " " + r.text[:200_000]) for r in texts)
+            # A name counts as present when most of its words are ("Nouveau-Brunswick" for "New Brunswick").
+            found = sum(
+                1 for group in terms.specifics if sum(has_stem(haystack, s) for s in group) >= max(1, len(group) / 2)
+            ) / len(terms.specifics)
+        coverage = best.focus_coverage
+        if resolution_followup := bool(terms.subject_weights) and set(terms.subject_weights) - set(terms.focus):
+            # A follow-up's own words are few ("When does he start?"): its subject is carried in.
+            coverage = 0.5 * best.focus_coverage + 0.5 * best.release_coverage
+        semantic = None
+        if best.lang != q.lang or self._always_semantic:
+            semantic = self._semantic(q.text if not resolution_followup else q.retrieval_text, best.text)
         return abstain.Signals(
-            coverage=round(best.focus_coverage, 4),
+            coverage=round(coverage, 4),
             context_coverage=round(context_coverage, 4),
             specifics=round(found, 4),
-            n_specifics=len(specifics),
+            n_specifics=len(terms.specifics),
             dense=round(float(best.hit.dense_score or 0.0), 4),
-            cue=best.cue if q.kind != "other" else 1.0,
+            cue=min(1.0, max(s.cue for s in chosen)) if q.kind != "other" else 1.0,
             cross_language=best.lang != q.lang,
+            semantic=None if semantic is None else round(semantic, 4),
+            followup=resolution_followup,
         )
+
+    def _semantic(self, question: str, sentence: str) -> float | None:
+        """Cosine of question and sentence with the index's embedder: the one signal that crosses languages."""
+        embedder = getattr(self.retriever, "embedder", None)
+        if embedder is None or not hasattr(embedder, "encode_documents"):
+            return None
+        try:
+            vectors = embedder.encode_documents([question, sentence[:600]])
+        except Exception:  # an embedder failure must not stop an answer
+            log.exception("semantic check failed")
+            return None
+        return float(vectors[0] @ vectors[1])
 
     def _extractive_answer(self, draft: _Draft, notice: str | None) -> Answer:
         q = draft.question
@@ -284,8 +348,11 @@ def _title_stems(title: str) -> frozenset[str]:
     return cached
 
 
-def _stems_of(text: str) -> set[str]:
-    return {stem(t) for t in tokenize(text, keep_stopwords=True)}
+def _date_words(q: Question) -> str:
+    """The question's date phrase as words to search with ("June 2025")."""
+    from assistant.dates import find_dates
+
+    return " ".join(q.text[m.start : m.end] for m in find_dates(q.text))
 
 
 def _last_user_lang(turns: list[Any]) -> str | None:

@@ -36,7 +36,7 @@ YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:spring|summer|fall|autumn|winter|prin
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
 PLACE = re.compile(
     r"^\s*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .'’\-]{2,},"  # dateline: "MONTRÉAL, le 25 sept."
-    r"|\b(?:in|at|near|from|to|across|throughout|à|au|aux|en|dans|près\s+de|de|du)\s+(?:the\s+|la\s+|le\s+|l['’])?" + _CAP
+    r"|\b(?:in|at|near|across|throughout|à|au|aux|en|dans|près\s+de)\s+(?:the\s+|la\s+|le\s+|l['’])?" + _CAP
     + r"|\b" + _CAP + r",\s+(?:" + _CAP + r")\b",  # "Port Hawkesbury, Nova Scotia"
 )
 PERSON = re.compile(
@@ -44,6 +44,22 @@ PERSON = re.compile(
     r"Dr\.|M\.|Mme|MP|député|députée|President|président|présidente|Chief|chef|CEO|Mayor|maire|mairesse|Senator|"
     r"sénateur|sénatrice|Commissioner|commissaire|Deputy|sous-ministre|Secretary|secrétaire|Governor|gouverneur)\b"
     r"|\b" + _CAP + r"\s+" + _CAP + r"\b",
+)
+_ROLE = (
+    r"(?:Minister|ministre|Premier|premier\s+ministre|première\s+ministre|MP|Member\s+of\s+Parliament|député|députée|"
+    r"President|président|présidente|Chief|chef|CEO|Mayor|maire|mairesse|Senator|sénateur|sénatrice|Commissioner|"
+    r"commissaire|Parliamentary\s+Secretary|secrétaire\s+parlementaire|Secretary|secrétaire|spokesperson|porte-parole|"
+    r"Director|directeur|directrice|Chair|président-directeur)"
+)
+_HONORIFIC = r"(?:Honourable|honorable|Hon\.|Mr\.|Mrs\.|Ms\.|Dr\.|M\.|Mme|Minister|Ministre|ministre|Premier|Chief|Chef|Mayor|maire)"
+_PERSON_NAME = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:\s+[A-Z]\.)?(?:\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+){1,2}"
+# A person named in the sentence: "the Honourable Mélanie Joly", "Todd Loewen, Alberta's Minister of…",
+# "said Minister Wilkinson", « a déclaré Steven MacKinnon, député de Gatineau ».
+NAMED_PERSON = re.compile(
+    r"\b" + _HONORIFIC + r"\s+(?:" + _PERSON_NAME + r"|[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+)\b"
+    r"|\b" + _PERSON_NAME + r",\s+(?:the\s+|la\s+|le\s+|l['’])?(?:[\w'’]+\s+){0,3}" + _ROLE
+    + r"|\b(?:said|says|added|noted|déclaré|dit|affirmé|souligné|ajouté|indiqué|par)\s+(?:" + _PERSON_NAME + r")"
+    + r"|\b" + _ROLE + r"(?:\s+[\w'’]+){0,8},\s+" + _PERSON_NAME
 )
 QUOTE = re.compile(r"«[^»]{15,}»?|“[^”]{15,}”?|\"[^\"]{15,}\"?|^\s*[«“\"]")
 SPEECH = re.compile(
@@ -61,6 +77,13 @@ REASON = re.compile(
     r"favoriser|renforcer|permettre)|vise\s+à|objectif)\b",
     re.IGNORECASE,
 )
+# "PORT HAWKESBURY, Nova Scotia, July 31, 2024 — " / "Le 5 juin 2024 — ": the release's own date and place.
+DATELINE = re.compile(
+    r"^\s*(?:[A-ZÀ-ÖØ-Þ][\w .'’()\-]{1,60},\s+){0,3}(?:le\s+|on\s+)?"
+    r"(?:[0-3]?\d(?:er)?\s+" + _MONTH_WORDS + r"\s+(?:19|20)\d\d|" + _MONTH_WORDS + r"\s+[0-3]?\d,?\s+(?:19|20)\d\d)"
+    r"\s*(?:/[^/]{1,20}/)?\s*[—–-]+\s*",
+    re.IGNORECASE,
+)
 CONTACT = re.compile(r"@\w+\.\w|\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|\bhttps?://|\bwww\.", re.IGNORECASE)
 
 
@@ -69,17 +92,24 @@ def cue_strength(kind: str, sentence: str) -> float:
     if kind == "amount":
         if MONEY.search(sentence):
             return 1.0
-        return 0.7 if NUMBER.search(sentence) else 0.0
+        body = DATELINE.sub("", sentence, count=1)
+        return 0.7 if NUMBER.search(body) else 0.0
     if kind == "date":
-        if DATE.search(sentence):
+        body = DATELINE.sub("", sentence, count=1)
+        if DATE.search(body):
             return 1.0
-        return 0.5 if YEAR.search(sentence) else 0.0
+        if body != sentence:
+            return 0.4  # only the release's own date: right for "when was it announced?", not otherwise
+        return 0.5 if YEAR.search(body) else 0.0
     if kind == "place":
         return 1.0 if PLACE.search(sentence) else 0.0
     if kind == "person":
-        return 1.0 if PERSON.search(sentence) else 0.0
+        if NAMED_PERSON.search(sentence):
+            return 1.0
+        return 0.5 if PERSON.search(sentence) else 0.0
     if kind == "who_said":
-        if QUOTE.search(sentence) and (SPEECH.search(sentence) or PERSON.search(sentence)):
+        named = NAMED_PERSON.search(sentence) or (SPEECH.search(sentence) and PERSON.search(sentence))
+        if QUOTE.search(sentence) and named:
             return 1.0
         if QUOTE.search(sentence) or ATTRIBUTION.search(sentence):
             return 0.7

@@ -10,7 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from index.text import fold
+from assistant.text import fold
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -172,3 +172,23 @@ def date_filter(question: str) -> tuple[str | None, str | None, list[DateMention
         lo = max(m.date_from for m in mentions)
         hi = min(m.date_to for m in mentions)
     return (None if lo == "0001-01-01" else lo), (None if hi == "9999-12-31" else hi), mentions
+
+
+def mentions_range(text: str, date_from: str | None, date_to: str | None) -> bool:
+    """Does `text` name the year (and month, for a month or a day) of a date range?
+
+    Used when a question's date is about the content ("premiums in 2025") rather than the
+    release date: an answer from a release dated otherwise must at least say that date.
+    """
+    if not date_from or not date_to or date_from[:4] != date_to[:4]:
+        return False
+    folded = fold(text)
+    year = date_from[:4]
+    if not re.search(rf"(?<!\d){year}(?!\d)", folded):
+        return False
+    if date_from[5:7] != date_to[5:7]:
+        return True
+    month = int(date_from[5:7])
+    names = [n for n, m in _MONTHS.items() if m == month and len(n) > 3 or (m == month and n == "mai")]
+    pattern = r"\b(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")\b" + rf"|{year}-{month:02d}"
+    return re.search(pattern, folded) is not None

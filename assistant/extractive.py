@@ -16,12 +16,12 @@ from typing import Callable, Mapping
 
 from assistant.cues import ATTRIBUTION, CONTACT, QUOTE, SPEECH, cue_strength
 from assistant.followup import Resolution, names_in
-from assistant.text import QUESTION_WORDS, Span, split_sentences, stem
+from assistant.text import QUESTION_WORDS, Span, fold, split_sentences, stem, tokenize
 from index.models import Hit, Release
-from index.text import fold, tokenize
 
 WINDOW = 400  # characters looked at around a chunk so its edge sentences are whole
 MAX_SENTENCES = 3
+STEM_ONLY = 0.75  # weight of a match on the stem alone, relative to the exact word
 
 
 @dataclass
@@ -37,7 +37,9 @@ class Sentence:
     coverage: float = 0.0  # weighted share of the question's terms found here
     focus_coverage: float = 0.0  # same, counting only the question's own words (not carried ones)
     context_coverage: float = 0.0  # with the release title added
+    release_coverage: float = 0.0  # the question's subject found anywhere in the release
     cue: float = 0.0
+    cues: dict[str, float] = field(default_factory=dict)  # per kind asked for
     score: float = 0.0
     matched: frozenset[str] = frozenset()
 
@@ -55,8 +57,12 @@ class Terms:
     """Question terms as stems with weights (IDF; names and numbers count more)."""
 
     weights: dict[str, float] = field(default_factory=dict)
+    exact: dict[str, frozenset[str]] = field(default_factory=dict)  # stem -> the question's own spellings
     focus: frozenset[str] = frozenset()
-    names: frozenset[str] = frozenset()  # stems of proper names and numbers: the question's specifics
+    names: frozenset[str] = frozenset()  # stems of proper names and numbers
+    # The question's own specifics, one group of stems per name or number ("New Brunswick" is one).
+    specifics: tuple[frozenset[str], ...] = ()
+    subject_weights: dict[str, float] = field(default_factory=dict)  # for release-level coverage
 
     @property
     def total(self) -> float:
@@ -66,12 +72,15 @@ class Terms:
 def question_terms(resolution: Resolution, idf: Callable[[str], float | None]) -> Terms:
     """Weighted stems of the question's own topic words and (at half weight) the carried ones."""
     weights: dict[str, float] = {}
+    exact: dict[str, set[str]] = {}
+    subject: dict[str, float] = {}
     name_stems: set[str] = set()
-    name_tokens = {t for n in resolution.names for t in tokenize(n)}
     q = resolution.question
-    name_tokens |= {t for t in tokenize(q.text) if t.isdigit()}
-    name_tokens |= {t for n in names_in(q.text) for t in tokenize(n)}
-    focus = [t for t in resolution.focus_words]
+    focus = list(resolution.focus_words)
+    own_names = [n for n in names_in(q.text) if set(tokenize(n)) & set(focus)]
+    number_tokens = [t for t in focus if t.isdigit()]
+    name_tokens = {t for n in resolution.names for t in tokenize(n)} | {t for n in own_names for t in tokenize(n)}
+    name_tokens |= set(number_tokens)
     carried = [t for t in resolution.carried_words if t not in focus]
     for tokens, factor in ((focus, 1.0), (carried, 0.5)):
         for token in tokens:
@@ -84,72 +93,142 @@ def question_terms(resolution: Resolution, idf: Callable[[str], float | None]) -
                 w *= 1.5
                 name_stems.add(s)
             weights[s] = max(weights.get(s, 0.0), w * factor)
-    return Terms(weights, frozenset(stem(t) for t in focus), frozenset(name_stems))
+            exact.setdefault(s, set()).add(token)
+            subject[s] = max(subject.get(s, 0.0), w)  # carried words are the subject: full weight here
+    groups: list[frozenset[str]] = []
+    for name in own_names:
+        group = frozenset(stem(t) for t in tokenize(name) if t not in QUESTION_WORDS)
+        if group and group not in groups:
+            groups.append(group)
+    for token in number_tokens:
+        group = frozenset([token])
+        if not any(group <= g for g in groups):
+            groups.append(group)
+    frozen = {s: frozenset(v) for s, v in exact.items()}
+    return Terms(weights, frozen, frozenset(stem(t) for t in focus), frozenset(name_stems), tuple(groups), subject)
+
+
+def has_stem(folded_text: str, stem_: str) -> bool:
+    """Does a word of `folded_text` start with `stem_` (a number: the whole number)?"""
+    if stem_.isdigit():
+        return re.search(rf"(?<![\d.,]){stem_}(?![\d])", _DIGIT_GROUPS.sub("", folded_text)) is not None
+    return re.search(rf"\b{re.escape(stem_)}", folded_text) is not None
+
+
+_DIGIT_GROUPS = re.compile(r"(?<=\d)[\s\u00a0\u202f,](?=\d{3}\b)")
+
+
+def release_coverage(release: Release, weights: Mapping[str, float]) -> float:
+    """Weighted share of the terms found anywhere in the release (title and text)."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    folded = fold(release.title + "\n" + release.text[:100_000])
+    return sum(w for s, w in weights.items() if has_stem(folded, s)) / total
 
 
 def collect(hits: list[Hit], releases: Mapping[str, Release]) -> list[Sentence]:
-    """Whole sentences around each retrieved chunk, deduplicated, in retrieval order."""
-    out: list[Sentence] = []
-    seen: dict[str, list[tuple[int, int]]] = {}
-    folded_seen: set[str] = set()
+    """Whole sentences around each retrieved chunk, deduplicated, in retrieval order.
+
+    Chunks of one release overlap, so their windows are merged and each release text is
+    split once.
+    """
+    by_release: dict[str, list[Hit]] = {}
     for hit in hits:
         release = releases.get(hit.release_id)
         if release is None or release.text[hit.start : hit.end] != hit.text:
             continue  # index out of step with its store: never quote what we cannot verify
-        text = release.text
-        lo, hi = max(0, hit.start - WINDOW), min(len(text), hit.end + WINDOW)
-        first_para_end = _first_paragraph_end(text)
-        for span in split_sentences(text, lo, hi):
-            middle = (span.start + span.end) / 2
-            if not hit.start <= middle <= hit.end and not (span.start < hit.end and span.end > hit.start and span.end - span.start > hit.end - hit.start):
+        by_release.setdefault(hit.release_id, []).append(hit)
+    spans_by_release: dict[str, list[Span]] = {}
+    for rid, rhits in by_release.items():
+        text = releases[rid].text
+        windows = sorted((max(0, h.start - WINDOW), min(len(text), h.end + WINDOW)) for h in rhits)
+        merged: list[list[int]] = []
+        for lo, hi in windows:
+            if merged and lo <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        spans_by_release[rid] = [span for lo, hi in merged for span in split_sentences(text, lo, hi)]
+
+    out: list[Sentence] = []
+    taken: dict[str, set[int]] = {}
+    keys: dict[str, list[str]] = {}
+    for hit in hits:
+        spans = spans_by_release.get(hit.release_id)
+        if not spans:
+            continue
+        first_para_end = _first_paragraph_end(releases[hit.release_id].text)
+        starts = taken.setdefault(hit.release_id, set())
+        seen = keys.setdefault(hit.release_id, [])
+        for span in spans:
+            if span.start in starts or span.end <= hit.start or span.start >= hit.end:
                 continue
-            taken = seen.setdefault(hit.release_id, [])
-            if any(span.start < b and a < span.end for a, b in taken):
-                continue
-            key = re.sub(r"\W+", " ", fold(span.text)).strip()
-            if len(key) < 3 or key in folded_seen or any(key in f for f in folded_seen if len(f) > len(key)):
+            inside = min(span.end, hit.end) - max(span.start, hit.start)
+            if inside < 0.5 * (span.end - span.start) and inside < 0.5 * (hit.end - hit.start):
+                continue  # mostly outside this chunk: it belongs to a neighbour
+            starts.add(span.start)
+            key = _NON_WORD.sub(" ", fold(span.text)).strip()
+            if len(key) < 3 or any(key in k for k in seen):
                 continue  # scraped releases repeat fragments of their own paragraphs
-            taken.append((span.start, span.end))
-            folded_seen.add(key)
+            seen.append(key)
             out.append(Sentence(hit, span.start, span.end, span.text, lead=span.start <= first_para_end))
     return out
 
 
+_NON_WORD = re.compile(r"\W+")
+_UNTIL = re.compile(r"\buntil\b|\btill\b|\bjusqu", re.IGNORECASE)
+
+
 def _first_paragraph_end(text: str) -> int:
-    head = text.lstrip()
-    offset = len(text) - len(head)
-    cut = head.find("\n\n", 40)
-    return offset + (cut if 0 <= cut < 600 else min(len(head), 400))
+    head_start = len(text) - len(text.lstrip())
+    cut = text.find("\n\n", head_start + 40, head_start + 600)
+    return cut if cut >= 0 else min(len(text), head_start + 400)
 
 
-def score(sentences: list[Sentence], terms: Terms, kind: str, qlang: str) -> None:
-    """Fill each sentence's coverage, cue and final score (higher is better)."""
+def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang: str,
+          releases: Mapping[str, Release], *, until: bool = False, keep: int = 30) -> None:
+    """Fill each sentence's coverage, cue and final score (higher is better).
+
+    Coverage is computed for all; the (costlier) cue patterns only for the `keep` most
+    promising sentences — the others keep a score that cannot win.
+    """
+    kind = kinds[0] if kinds else "other"
     total = terms.total
     focus_total = sum(w for s, w in terms.weights.items() if s in terms.focus) or 1.0
     title_stems: dict[str, frozenset[str]] = {}
+    rel_cov: dict[str, float] = {}
+    max_dense = max([s.hit.dense_score or 0.0 for s in sentences] + [0.1])
     for sent in sentences:
-        sent.stems = frozenset(stem(t) for t in tokenize(sent.text, keep_stopwords=True))
+        if sent.release_id not in rel_cov:
+            release = releases.get(sent.release_id)
+            rel_cov[sent.release_id] = release_coverage(release, terms.subject_weights) if release else 0.0
+        sent.release_coverage = rel_cov[sent.release_id]
+        tokens = set(tokenize(sent.text, keep_stopwords=True))
+        sent.stems = frozenset(stem(t) for t in tokens)
         matched = frozenset(s for s in terms.weights if s in sent.stems)
         sent.matched = matched
-        sent.coverage = sum(terms.weights[s] for s in matched) / total
-        sent.focus_coverage = sum(terms.weights[s] for s in matched if s in terms.focus) / focus_total
+        # A stem-only match ("employés" for « employeurs ») counts less than the question's own word.
+        got = {s: terms.weights[s] * (1.0 if terms.exact.get(s, frozenset()) & tokens else STEM_ONLY) for s in matched}
+        sent.coverage = sum(got.values()) / total
+        sent.focus_coverage = sum(w for s, w in got.items() if s in terms.focus) / focus_total
         titles = title_stems.get(sent.release_id)
         if titles is None:
             titles = frozenset(stem(t) for t in tokenize(sent.hit.title, keep_stopwords=True))
             title_stems[sent.release_id] = titles
-        context = matched | frozenset(s for s in terms.weights if s in titles)
-        sent.context_coverage = sum(terms.weights[s] for s in context) / total
-        sent.cue = cue_strength(kind, sent.text)
-        prior = 1.0 / (1.0 + 0.35 * (max(sent.hit.rank, 1) - 1))
-        dense = sent.hit.dense_score
-        dense_part = 0.0 if dense is None else max(0.0, min(1.0, (dense - 0.1) / 0.5))
-        value = (
-            0.45 * sent.coverage
-            + 0.15 * sent.context_coverage
-            + (0.20 * sent.cue if kind != "other" else 0.08)
-            + 0.12 * prior
-            + 0.08 * dense_part
-        )
+        context = sum(got.values()) + sum(terms.weights[s] * STEM_ONLY for s in terms.weights if s in titles and s not in got)
+        sent.context_coverage = context / total
+        sent.score = _base(sent, max_dense, qlang)
+    ranked = sorted(sentences, key=lambda s: -s.score)
+    for i, sent in enumerate(ranked):
+        if i >= keep:
+            sent.score *= 0.5
+            continue
+        sent.cues = {k: cue_strength(k, sent.text) for k in kinds}
+        sent.cue = max([sent.cues.get(kind, 1.0)] + [0.8 * c for k, c in sent.cues.items() if k != kind])
+        if until and kind == "date" and _UNTIL.search(sent.text):
+            sent.cue += 0.2  # "until when?" is answered by "until …", « jusqu'au … »
+        value = sent.score + (0.20 * sent.cue if kind != "other" else 0.08)
         if kind == "other" and sent.lead:
             value += 0.03  # a release's opening sentence usually states the news itself
         if sent.lang != qlang:
@@ -159,36 +238,59 @@ def score(sentences: list[Sentence], terms: Terms, kind: str, qlang: str) -> Non
             value *= 0.6  # headings and fragments ("Quick facts")
         elif n > 450:
             value *= 0.9
-        if CONTACT.search(sent.text) and kind != "other":
+        if kind != "other" and CONTACT.search(sent.text):
             value *= 0.6
         sent.score = value
 
 
-def select(sentences: list[Sentence], terms: Terms, kind: str, releases: Mapping[str, Release]) -> list[Sentence]:
-    """The best sentence, plus up to two that add what it lacks (another term, the cue, the speaker)."""
+def _base(sent: Sentence, max_dense: float, qlang: str) -> float:
+    """Evidence before the cue: words of the question here, in the title, in the release; rank; dense.
+
+    Across languages the words rarely match (only names, numbers and cognates do), so the
+    dense similarity of the passage — relative to the best passage found — carries more.
+    """
+    prior = 1.0 / (1.0 + 0.35 * (max(sent.hit.rank, 1) - 1))
+    dense = sent.hit.dense_score
+    dense_rel = 0.0 if dense is None or max_dense <= 0 else max(0.0, dense / max_dense) ** 2
+    if sent.lang == qlang:
+        return (0.40 * sent.coverage + 0.10 * sent.context_coverage + 0.15 * sent.release_coverage + 0.10 * prior
+                + 0.10 * dense_rel)
+    return (0.25 * sent.coverage + 0.05 * sent.context_coverage + 0.10 * sent.release_coverage + 0.10 * prior
+            + 0.35 * dense_rel)
+
+
+def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], releases: Mapping[str, Release]) -> list[Sentence]:
+    """The best sentence, plus up to two that add what it lacks: another term of the question,
+    another kind of thing asked for ("how much …, and when?"), or the speaker of a quote."""
     if not sentences:
         return []
+    kind = kinds[0] if kinds else "other"
     ranked = sorted(sentences, key=lambda s: -s.score)
     best = ranked[0]
     chosen = [best]
+    texts = {_NON_WORD.sub(" ", fold(best.text)).strip()}
     if kind == "who_said":
         speaker = _attribution(best, releases.get(best.release_id), sentences)
         if speaker is not None:
             chosen.append(speaker)
     covered = set(best.matched)
-    has_cue = best.cue >= 0.99
+    missing_kinds = [k for k in kinds if k != "other" and best.cues.get(k, 0.0) < 0.99]
     for cand in ranked[1:]:
-        if len(chosen) >= MAX_SENTENCES:
+        if len(chosen) >= MAX_SENTENCES or cand.score < 0.5 * best.score:
             break
-        if cand.score < 0.75 * best.score:
-            break
-        new_terms = {s for s in cand.matched - covered if terms.weights.get(s, 0) >= 0.5}
+        key = _NON_WORD.sub(" ", fold(cand.text)).strip()
+        if key in texts:
+            continue  # the same words published twice (a release and its backgrounder)
         same_release = cand.release_id == best.release_id
-        adds_cue = not has_cue and cand.cue >= 0.99
-        if (new_terms and (same_release or cand.score >= 0.9 * best.score)) or adds_cue:
-            chosen.append(cand)
-            covered |= cand.matched
-            has_cue = has_cue or cand.cue >= 0.99
+        fills = [k for k in missing_kinds if cand.cues.get(k, 0.0) >= 0.99]
+        new_terms = {s for s in cand.matched - covered if terms.weights.get(s, 0) >= 0.5}
+        if fills and (same_release or cand.score >= 0.75 * best.score):
+            missing_kinds = [k for k in missing_kinds if k not in fills]
+        elif not (cand.score >= 0.75 * best.score and new_terms and (same_release or cand.score >= 0.9 * best.score)):
+            continue
+        chosen.append(cand)
+        texts.add(key)
+        covered |= cand.matched
     # Read in document order within a release, releases in the order of their best sentence.
     order = {s.release_id: i for i, s in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.release_id], s.start))

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from assistant.question import Question, analyse
-from assistant.text import QUESTION_WORDS
-from index.text import STOPWORDS, fold, tokenize
+from assistant.text import QUESTION_WORDS, fold, tokenize
+from index.text import STOPWORDS
 
 _CONNECTOR = re.compile(
     r"^(?:and|also|plus|but|or|then|so|now|what\s+about|how\s+about|and\s+what\s+about|same\s+(?:for|question)|"
@@ -33,6 +33,12 @@ _COMMON_OPENERS = frozenset(
     "the a an this that these those it he she they we i in on at for and but or so what who where when how "
     "why which le la les un une des ce cette ces il elle ils elles nous en au aux et mais ou donc dans pour "
     "selon the cette".split()
+)
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december janvier fevrier "
+    "mars avril mai juin juillet aout septembre octobre novembre decembre monday tuesday wednesday thursday "
+    "friday saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche jan feb mar apr jun jul aug "
+    "sep sept oct nov dec janv fevr avr juil".split()
 )
 _NAME = re.compile(
     r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-]*|[A-Z]{2,})(?:\s+(?:(?:of|the|de|du|des|la|le|et|and|for|pour|d['’]|l['’])\s+)?"
@@ -62,7 +68,9 @@ def normalise_history(history: Iterable[Any] | None) -> list[Turn]:
     """Accept chat messages ({"role", "content"}), (user, assistant) pairs, or Answer objects."""
     turns: list[Turn] = []
     for item in history or []:
-        if isinstance(item, dict):
+        if isinstance(item, Turn):
+            turns.append(item)
+        elif isinstance(item, dict):
             role = str(item.get("role", "user"))
             turns.append(Turn("assistant" if role in ("assistant", "bot", "ai") else "user", _content(item.get("content"))))
         elif isinstance(item, (tuple, list)) and len(item) == 2:
@@ -99,7 +107,8 @@ def names_in(text: str, limit: int = 4) -> list[str]:
             re.search(r"[.!?«»:\"“\n]\s*$", text[max(0, match.start() - 3) : match.start()])
         )
         stripped = False
-        if at_start and words and fold(words[0]) in _COMMON_OPENERS:
+        while at_start and words and (fold(words[0]) in _COMMON_OPENERS or fold(words[0]) in QUESTION_WORDS
+                                      or fold(words[0]) in STOPWORDS):
             words, stripped = words[1:], True
         while words and (words[0][0].islower() or words[0][0] in "’'"):
             words = words[1:]  # connectors left at the front ("pour Jasper")
@@ -108,6 +117,8 @@ def names_in(text: str, limit: int = 4) -> list[str]:
         if not words:
             continue
         name = " ".join(words)
+        if all(fold(w).rstrip(".,") in _CALENDAR or w[:1].isdigit() for w in words):
+            continue  # "July", "Monday": dates, not subjects
         if at_start and not stripped and len(words) == 1 and not name.isupper():
             continue  # a capitalised first word is usually just a sentence opener
         if len(name) < 2 or fold(name) in _COMMON_OPENERS or fold(name) in QUESTION_WORDS:
@@ -177,6 +188,9 @@ def resolve(question: Question, history: Iterable[Any] | None) -> Resolution:
         retrieval_text=query,
         content_words=tuple(dict.fromkeys(focus + tuple(carried))),
         problem=question.problem,
+        dates_from_text=question.dates_from_text if dated else prior.question.dates_from_text,
+        kinds=(kind,) + tuple(k for k in question.kinds if k != kind) if kind != question.kind else question.kinds,
+        until=question.until,
     )
     return Resolution(resolved_q, query, True, focus, tuple(carried), own_names + tuple(names))
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.dates import date_filter
-from assistant.text import QUESTION_WORDS
-from index.text import fold, tokenize
+from assistant.text import QUESTION_WORDS, fold, tokenize
 
 MAX_QUESTION_CHARS = 2000
 
@@ -49,7 +48,7 @@ _WHO_SAID = re.compile(
 # Interrogatives that also serve as relative pronouns ("the minister who…", « le lieu où… ») only
 # count at the start of the question or after "tell me"-style openers.
 _OPENER = (
-    r"(?:^|[.?!;:]\s*|\b(?:tell\s+me|do\s+you\s+know|dites-moi|dis-moi|savez-vous|sais-tu|je\s+cherche)\s+)"
+    r"(?:^|[.?!;:,]\s*|\b(?:tell\s+me|do\s+you\s+know|dites-moi|dis-moi|savez-vous|sais-tu|je\s+cherche|and|et)\s+)"
     r"(?:(?:and|et|so|alors|but|mais|also|aussi|ok|then|puis|now|maintenant)\s*,?\s+)?"
 )
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -89,6 +88,14 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("reason", re.compile(r"\bwhy\b|\bfor\s+what\s+reason\b|\bpourquoi\b|\bpour\s+quelle\s+raison\b")),
+    # Asked for by the noun rather than "how much": "what are the amounts", « quelle est la valeur ».
+    (
+        "amount",
+        re.compile(
+            r"\b(?:amounts?|sums?|value|worth|costs?|budgets?|price|rate|percentage|montants?|sommes?|valeur|"
+            r"couts?|budgets?|prix|taux|pourcentage|proportion)\b"
+        ),
+    ),
 ]
 
 
@@ -105,6 +112,9 @@ class Question:
     retrieval_text: str
     content_words: tuple[str, ...] = field(default=())
     problem: str | None = None  # "empty", "no_words", "truncated" — why the question is unusual
+    dates_from_text: bool = False  # date_from/date_to were read from the question's words
+    kinds: tuple[str, ...] = ()  # every kind asked for ("how much …, and when?"), `kind` first
+    until: bool = False  # "until when", « jusqu'à quand »: the answer is an end date
 
 
 def clean_question(raw: object) -> tuple[str, str | None]:
@@ -163,19 +173,39 @@ def _langid(text: str) -> str | None:
     return lang if lang in ("fr", "en") else None
 
 
+def question_kinds(text: str) -> tuple[str, ...]:
+    """Every kind asked for, in the order asked: "How much …, and over how many years?" → amount, amount;
+    « Jusqu'à quand et où … ? » → date, place. The first is `question_kind`."""
+    primary = question_kind(text)
+    folded = fold(text).replace("’", "'")
+    found: list[tuple[int, str]] = []
+    for kind, pattern in _KINDS:
+        for match in pattern.finditer(folded):
+            if kind == "place" and match.group().rstrip().endswith("ou") and not re.search(r"\b(?:où|d'où|d’où)\b", text.casefold()):
+                continue
+            found.append((match.start(), kind))
+    kinds = [primary] + [k for _, k in sorted(found) if k != primary]
+    return tuple(dict.fromkeys(k for k in kinds if k != "other")) or ("other",)
+
+
 def question_kind(text: str) -> str:
+    """The main kind asked for: a quote's speaker first, else the kind asked earliest in the question."""
     folded = fold(text).replace("’", "'")
     if _WHO_SAID.search(folded):
         return "who_said"
-    for kind, pattern in _KINDS:
-        match = pattern.search(folded)
-        # folding merges « où » (where) with « ou » (or): only the accented one asks for a place
-        if match and kind == "place" and match.group().rstrip().endswith("ou"):
-            if not re.search(r"\b(?:où|d'où|d’où)\b", text.casefold()) and "ou" in match.group()[-2:]:
-                match = None
-        if match:
-            return kind
-    return "other"
+    best: tuple[int, int, str] | None = None
+    for priority, (kind, pattern) in enumerate(_KINDS):
+        for match in pattern.finditer(folded):
+            # folding merges « où » (where) with « ou » (or): only the accented one asks for a place
+            if kind == "place" and match.group().rstrip().endswith("ou") and not re.search(
+                r"\b(?:où|d'où|d’où)\b", text.casefold()
+            ):
+                continue
+            candidate = (match.start(), priority, kind)
+            if best is None or candidate < best:
+                best = candidate
+            break
+    return best[2] if best else "other"
 
 
 _DANGLING = re.compile(
@@ -230,4 +260,7 @@ def analyse(
         retrieval_text=retrieval,
         content_words=words,
         problem=problem,
+        dates_from_text=bool(mentions) and not (date_from or date_to),
+        kinds=question_kinds(text) if text else ("other",),
+        until=bool(re.search(r"\buntil\b|\btill\b|\bjusqu", fold(text))),
     )

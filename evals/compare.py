@@ -10,6 +10,8 @@ from evals.scoring import EvalSummary, ItemResult, failure_reasons
 
 # Differences smaller than this are noise from float formatting, not a change.
 _EPS = 1e-9
+# Latency moves with machine load: a change under this share of A is not called better/worse.
+_LATENCY_TOLERANCE = 0.10
 
 
 def _verdict(metric: str, a: float | None, b: float | None) -> str:
@@ -17,6 +19,8 @@ def _verdict(metric: str, a: float | None, b: float | None) -> str:
         return "" if a is None and b is None else ("new" if a is None else "gone")
     delta = b - a
     if abs(delta) <= _EPS:
+        return ""
+    if metric.endswith("_ms") and abs(delta) <= _LATENCY_TOLERANCE * abs(a):
         return ""
     better = delta < 0 if metric in LOWER_IS_BETTER else delta > 0
     return "better" if better else "WORSE"

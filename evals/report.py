@@ -109,19 +109,21 @@ def write_chart(summary: EvalSummary, path: Path) -> Path | None:
         return None
     panels = [("by language", {"overall": summary.overall, **summary.by_lang}),
               ("by kind", {"overall": summary.overall, **summary.by_kind})]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(max(8, 1.1 * len(metrics) + 3), 8), squeeze=False)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(max(9, 1.1 * len(metrics) + 4), 8), squeeze=False)
     for ax, (title, groups) in zip(axes[:, 0], panels):
         width = 0.8 / max(1, len(groups))
         for g, (name, values) in enumerate(groups.items()):
-            xs = [i + (g - (len(groups) - 1) / 2) * width for i in range(len(metrics))]
-            ys = [values.get(metric) for metric in metrics]
-            ax.bar(xs, [0 if y is None else y for y in ys], width, label=name)
+            # A metric that does not apply to a group gets no bar (not a misleading 0).
+            points = [(i + (g - (len(groups) - 1) / 2) * width, values.get(metric))
+                      for i, metric in enumerate(metrics)]
+            points = [(x, y) for x, y in points if y is not None]
+            ax.bar([x for x, _ in points], [y for _, y in points], width, label=name)
         ax.set_xticks(range(len(metrics)))
         ax.set_xticklabels(metrics, rotation=20, ha="right")
         ax.set_ylim(0, 1.05)
         ax.set_title(f"Metrics {title}")
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(fontsize="small", ncol=min(4, len(groups)), loc="upper right")
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -35,6 +35,8 @@ def current_generation(index_dir: Path) -> Path:
         raise IndexNotFound(
             f"{index_dir}: no published index (CURRENT missing); build one with `communique ingest PATH --index {index_dir}`"
         ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorrupted(f"{pointer}: unreadable ({exc}); rebuild with `communique ingest`") from exc
     if not _GEN.match(name):
         raise IndexCorrupted(f"{pointer}: does not name a generation ({name[:40]!r}); rebuild with `communique ingest`")
     folder = index_dir / name
@@ -46,7 +48,7 @@ def current_generation(index_dir: Path) -> Path:
 def current_name(index_dir: Path) -> str | None:
     try:
         return (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,8 +131,30 @@ class LexicalIndex:
             with np.load(folder / LEXICAL_ARRAYS, allow_pickle=False) as arrays:
                 data = {k: arrays[k] for k in ("indptr", "rows", "weights", "vids", "langs", "dates")}
             terms = json.loads((folder / LEXICAL_VOCAB).read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise IndexCorrupted(f"{folder}: lexical index unreadable ({exc})") from exc
-        if len(terms) + 1 != len(data["indptr"]):
+        if not isinstance(terms, list) or len(terms) + 1 != len(data["indptr"]):
             raise IndexCorrupted(f"{folder / LEXICAL_VOCAB}: vocabulary does not match {LEXICAL_ARRAYS}")
+        problem = _shape_problem(data)
+        if problem:
+            raise IndexCorrupted(f"{folder / LEXICAL_ARRAYS}: inconsistent arrays ({problem})")
         return cls(vocab={t: i for i, t in enumerate(terms)}, **data)
+
+
+def _shape_problem(data: dict[str, np.ndarray]) -> str | None:
+    """Why the arrays cannot be a BM25 index (they would fail or lie at search time), or None."""
+    if any(a.ndim != 1 for a in data.values()):
+        return "arrays must be one-dimensional"
+    if any(not np.issubdtype(a.dtype, np.number) for a in data.values()):
+        return "arrays must be numeric"
+    n_rows = len(data["vids"])
+    indptr, rows = data["indptr"], data["rows"]
+    if len(data["langs"]) != n_rows or len(data["dates"]) != n_rows:
+        return "vids, langs and dates differ in length"
+    if len(rows) != len(data["weights"]):
+        return "rows and weights differ in length"
+    if len(indptr) == 0 or indptr[0] != 0 or indptr[-1] != len(rows) or np.any(np.diff(indptr) < 0):
+        return "indptr does not delimit the postings"
+    if len(rows) and (rows.min() < 0 or rows.max() >= n_rows):
+        return "a posting points outside the rows"
+    return None

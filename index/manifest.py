@@ -42,14 +42,36 @@ class Manifest:
         path = folder / MANIFEST_NAME
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise TypeError(f"expected a JSON object, got {type(data).__name__}")
             manifest = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
         except FileNotFoundError as exc:
             raise IndexCorrupted(f"{path}: manifest missing") from exc
-        except (ValueError, TypeError) as exc:
+        except (OSError, ValueError, TypeError) as exc:
             raise IndexCorrupted(f"{path}: manifest unreadable ({exc})") from exc
         if manifest.version != FORMAT_VERSION:
             raise IndexCorrupted(f"{path}: index format {manifest.version}, this version reads {FORMAT_VERSION}")
+        manifest._check_types(path)
         return manifest
+
+    def _check_types(self, path: Path) -> None:
+        """The manifest is the root of trust (checksums cannot vouch for it): check its shape."""
+        problems = []
+        if not isinstance(self.embedder, str) or not self.embedder:
+            problems.append("'embedder' must be a non-empty string")
+        if not isinstance(self.dim, int) or isinstance(self.dim, bool) or self.dim <= 0:
+            problems.append("'dim' must be a positive integer")
+        if not isinstance(self.files, dict) or not all(
+            isinstance(name, str) and isinstance(entry, dict) for name, entry in self.files.items()
+        ):
+            problems.append("'files' must map file names to {size, sha256}")
+        elif any(not name or "/" in name or "\\" in name or name.startswith(".") for name in self.files):
+            problems.append("'files' names a path outside the generation folder")
+        for key in ("releases_by_lang", "chunks_by_lang"):
+            if not isinstance(getattr(self, key), dict):
+                problems.append(f"'{key}' must be an object")
+        if problems:
+            raise IndexCorrupted(f"{path}: manifest damaged ({'; '.join(problems)})")
 
 
 def file_digest(path: Path) -> dict[str, Any]:

@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     tokens TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_release ON chunks(release_id);
+CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, release_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -108,9 +109,25 @@ class RecordStore:
 
     def get_release(self, release_id: str) -> Release | None:
         row = self._connect().execute("SELECT * FROM releases WHERE id=?", (release_id,)).fetchone()
+        if row is None:
+            row = self._connect().execute(
+                "SELECT r.* FROM aliases a JOIN releases r ON r.id = a.release_id WHERE a.alias=?", (release_id,)
+            ).fetchone()
         return self._release(row) if row else None
 
+    def resolve_aliases(self, ids: Iterable[str]) -> dict[str, str]:
+        """alias id -> stored release id, for ids that were exact duplicates of a stored release."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for row in self._connect().execute(f"SELECT alias, release_id FROM aliases WHERE alias IN ({marks})", part):
+                out[row[0]] = row[1]
+        return out
+
     def get_releases(self, ids: Iterable[str]) -> dict[str, Release]:
+        """Releases by id; an alias (a duplicate's id) maps to the stored release."""
         ids = list(dict.fromkeys(ids))
         out: dict[str, Release] = {}
         for i in range(0, len(ids), 500):
@@ -118,6 +135,13 @@ class RecordStore:
             marks = ",".join("?" * len(part))
             for row in self._connect().execute(f"SELECT * FROM releases WHERE id IN ({marks})", part):
                 out[row["id"]] = self._release(row)
+        missing = [i for i in ids if i not in out]
+        if missing:
+            aliases = self.resolve_aliases(missing)
+            stored = self.get_releases(set(aliases.values())) if aliases else {}
+            for alias, target in aliases.items():
+                if target in stored:
+                    out[alias] = stored[target]
         return out
 
     def release_meta(self, ids: Iterable[str]) -> dict[str, sqlite3.Row]:
@@ -205,7 +229,7 @@ class RecordStore:
     # -- writes -----------------------------------------------------------------------
     def put_release(self, release: Release, rows: list[ChunkRow], ingested_at: str) -> None:
         conn = self._connect()
-        self.delete_release(release.id)
+        self.delete_release(release.id, keep_aliases=True)
         conn.execute(
             "INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
@@ -220,9 +244,14 @@ class RecordStore:
              for r in rows],
         )
 
-    def delete_release(self, release_id: str) -> list[int]:
+    def add_alias(self, alias: str, release_id: str) -> None:
+        self._connect().execute("INSERT OR REPLACE INTO aliases VALUES (?,?)", (alias, release_id))
+
+    def delete_release(self, release_id: str, *, keep_aliases: bool = False) -> list[int]:
         conn = self._connect()
         vids = self.chunk_vids(release_id)
+        if not keep_aliases:
+            conn.execute("DELETE FROM aliases WHERE release_id=? OR alias=?", (release_id, release_id))
         conn.execute("DELETE FROM chunks WHERE release_id=?", (release_id,))
         conn.execute("DELETE FROM releases WHERE id=?", (release_id,))
         return vids

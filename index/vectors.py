@@ -92,6 +92,9 @@ class VectorStore:
                 index = faiss.read_index(str(path))
             except RuntimeError as exc:
                 raise IndexCorrupted(f"{path}: FAISS index unreadable ({str(exc).splitlines()[0][:200]})") from exc
+            if not isinstance(index, faiss.IndexIDMap2) or index.metric_type != faiss.METRIC_INNER_PRODUCT:
+                raise IndexCorrupted(f"{path}: FAISS index of type {type(index).__name__}, not the id-mapped "
+                                     "inner-product index this version writes")
             if index.d != dim:
                 raise IndexCorrupted(f"{path}: vectors of dimension {index.d}, manifest says {dim}")
             indexes[group] = index

@@ -113,7 +113,7 @@ class IndexWriter:
         if (self.index_dir / generations.CURRENT).exists():
             current = generations.current_generation(self.index_dir)
             manifest = Manifest.read(current)
-            verify_files(current, manifest, full=False)
+            verify_files(current, manifest, full=True)  # never re-sign an altered file into a new generation
             self.created = manifest.created or self.created
             src = sqlite3.connect(f"file:{current / RECORDS}?mode=ro", uri=True)
             dst = sqlite3.connect(str(staging / RECORDS))
@@ -144,7 +144,7 @@ class IndexWriter:
         existed = self.store.record_hash(release.id) is not None
         if vectors is None:
             vectors = self.embed_chunks(release, chunks)
-        old_vids = self.store.delete_release(release.id)
+        old_vids = self.store.delete_release(release.id, keep_aliases=True)
         self.vectors.remove(old_vids)
         rows = [
             ChunkRow(vector_id(c.id), c, " ".join(tokenize(lexical_text(release, c)))) for c in chunks
@@ -156,6 +156,12 @@ class IndexWriter:
 
     def embed_chunks(self, release: Release, chunks: list[Chunk]) -> np.ndarray:
         return self.embedder.encode_documents([embedding_text(release, c) for c in chunks])
+
+    def add_alias(self, alias: str, release_id: str) -> None:
+        """Remember a duplicate's id so that it still resolves to the stored release."""
+        if alias != release_id and self.store.resolve_aliases([alias]).get(alias) != release_id:
+            self.store.add_alias(alias, release_id)
+            self._dirty = True
 
     def remove(self, release_id: str) -> bool:
         if self.store.record_hash(release_id) is None:

@@ -83,6 +83,8 @@ def _is_abbreviation(text: str, dot: int, nxt: int) -> bool:
     if not m:
         return False
     word = m.group(1).lstrip("(«\"“'")
+    if word.lower() in ("a.m", "p.m"):  # "at 10 a.m. ET the…" goes on; "at 5 p.m. Staff…" does not
+        return _TIMEZONE_NEXT.match(text, nxt) is not None
     if word in ABBREVIATIONS:
         return True
     if word in NUMBER_ABBREVIATIONS and text[nxt].isdigit():
@@ -91,8 +93,6 @@ def _is_abbreviation(text: str, dot: int, nxt: int) -> bool:
         return True  # an initial: "J. Smith"
     if re.fullmatch(r"(?:\w\.)+\w", word):
         return True  # "U.S.", "B.C.", "p.ex."
-    if word.lower() in ("a.m", "p.m") and _TIMEZONE_NEXT.match(text, nxt):
-        return True
     return False
 
 
@@ -148,8 +148,11 @@ def chunk_release(
         spans.append((units[i][0], units[j - 1][1]))
         if j >= len(units):
             break
-        k, overlap = j, 0
-        while k - 1 > i and overlap + units[k - 1][2] <= overlap_tokens:
+        # Whole trailing sentences as overlap, but never so many that the next chunk cannot
+        # also take the next new sentence (it would only repeat the previous chunk).
+        k, overlap, following = j, 0, units[j][2]
+        while (k - 1 > i and overlap + units[k - 1][2] <= overlap_tokens
+               and overlap + units[k - 1][2] + following <= max_tokens):
             k -= 1
             overlap += units[k][2]
         i = k

@@ -137,37 +137,36 @@ def _join_soft_wraps(text: str) -> str:
 
 # --- Boilerplate ---------------------------------------------------------------------------
 # Phrases that are page furniture wherever they appear (scrapers glue them to the text).
+# Only whole interface strings, so that prose using the same words is untouched.
 _BOILERPLATE_ANYWHERE = re.compile(
     r"(?:Some parts of this page will not display\.?"
     r"|JavaScript is (?:not available in this browser or may be turned off|disabled(?: in your browser)?)\.?"
     r"|(?:You need to|Please) enable JavaScript(?: to (?:run this app|view this page))?\.?"
     r"|Certaines parties de cette page ne s[’']afficheront pas\.?"
     r"|JavaScript (?:n[’']est pas disponible dans ce navigateur ou (?:est|a été) désactivé|est désactivé)\.?"
-    r"|Share this page:?\s*(?:Email this page to a friend)?"
+    r"|Share this page\s*:\s*(?:Email this page to a friend)?"
     r"|Email this page to a friend"
-    r"|Partager cette page\s*:?"
-    r"|Skip to (?:main )?content|Passer au contenu principal"
-    r"|Report a problem or mistake on this page|Signaler un problème ou une erreur sur cette page"
+    r"|Partager cette page\s*:"
     r"|Date (?:modified|de modification)\s*:\s*\d{4}-\d{2}-\d{2}"
-    r")",
-    re.I,
+    r")",  # case-sensitive: these are fixed interface strings, and "share this page" is also prose
 )
 # Lines that are boilerplate only when they stand alone (the words could occur in a sentence).
 _BOILERPLATE_LINE = re.compile(
-    r"^(?:-\s?30\s?-|#\s?#\s?#|[-*_=]{3,}"
+    r"^[ \t]*(?:-\s?30\s?-|#\s?#\s?#|[-*_=]{3,}"
     r"|Back to top|Haut de la page|Top of page"
+    r"|Skip to (?:main )?content|Passer au contenu principal"
+    r"|Report a problem or mistake on this page|Signaler un problème ou une erreur sur cette page"
     r"|Print(?: this page)?|Imprimer(?: cette page)?"
     r"|Date (?:modified|de modification)\s*:.*"
-    r"|Share(?: this)?(?: on)?:?|Partager(?: sur)?\s*:?"
+    r"|Share(?: this page| this| on)?\s*:?|Partager(?: cette page| sur)?\s*:?"
     r"|Follow us(?: on (?:Twitter|X|Facebook|LinkedIn|Instagram))?\s*:?"
     r"|Suivez-nous(?: sur (?:Twitter|X|Facebook|LinkedIn|Instagram))?\s*:?"
     r"|Stay connected|Restez branchés"
-    r")[.!]?$",
-    re.I,
+    r")[.!]?[ \t]*$",
+    re.I | re.M,
 )
 # Cheap pre-check: the expensive case-insensitive pattern only runs when one of these occurs.
-_BOILERPLATE_KEYS = ("javascript", "this page", "cette page", "skip to", "passer au contenu",
-                     "date modified", "date de modification")
+_BOILERPLATE_KEYS = ("javascript", "this page", "cette page", "date modified", "date de modification")
 _END_MARKER = re.compile(r"[ \t]+-\s?30\s?-[ \t]*$", re.M)  # "-30-" glued at the end of a line
 
 
@@ -177,7 +176,7 @@ def remove_boilerplate(text: str) -> str:
     if any(key in lowered for key in _BOILERPLATE_KEYS):
         text = _BOILERPLATE_ANYWHERE.sub(" ", text)
     text = _END_MARKER.sub("", text)
-    return "\n".join(line for line in text.split("\n") if not _BOILERPLATE_LINE.match(line.strip()))
+    return _BOILERPLATE_LINE.sub("", text)
 
 
 # --- Whitespace ----------------------------------------------------------------------------
@@ -185,7 +184,9 @@ _SPACE_RUN = re.compile(r" {2,}")
 _SPACE_BEFORE = re.compile(r" +([,.)\]])(?!\d)")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[]) +")
 _COLLAPSED_BREAK = re.compile(r" {3,}")
-_ONLY_PUNCT = re.compile(r"^[\W_]*$")
+_LINE_EDGES = re.compile(r" *\n *")
+_STRAY_PUNCT_LINE = re.compile(r"^[^\w\s]{1,3}$", re.M)
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def restore_line_breaks(text: str) -> str:
@@ -200,16 +201,12 @@ def restore_line_breaks(text: str) -> str:
 
 def tidy_lines(text: str) -> str:
     """One space between words, no spaces at line ends, at most one blank line between paragraphs."""
-    lines = []
-    for line in text.split("\n"):
-        line = _SPACE_RUN.sub(" ", line).strip()
-        line = _SPACE_BEFORE.sub(r"\1", line)
-        line = _SPACE_AFTER_OPEN.sub(r"\1", line)
-        if len(line) <= 3 and _ONLY_PUNCT.match(line):
-            line = ""  # a stray "." or ")" left behind by markup removal
-        lines.append(line)
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    text = _SPACE_RUN.sub(" ", text)
+    text = _LINE_EDGES.sub("\n", text)
+    text = _SPACE_BEFORE.sub(r"\1", text)
+    text = _SPACE_AFTER_OPEN.sub(r"\1", text)
+    text = _STRAY_PUNCT_LINE.sub("", text)  # a stray "." or ")" left behind by markup removal
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 # --- Public API ----------------------------------------------------------------------------

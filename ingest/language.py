@@ -21,6 +21,7 @@ _ALIASES = {"fra": "fr", "fre": "fr", "french": "fr", "français": "fr", "franca
 MIN_CHARS_TO_OVERRIDE = 200
 MIN_CONFIDENCE_TO_OVERRIDE = 0.95
 _SHORT = 40
+_WINDOW = 500
 
 _FR_WORDS = frozenset(
     "le la les des du de un une et est sont au aux pour par sur dans avec que qui ne pas plus "
@@ -32,6 +33,7 @@ _EN_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _FR_ACCENTS = re.compile(r"[éèêàùçôîûœ]")
+_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 or 639-3
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +52,8 @@ def normalize_code(label: str | None) -> str:
     if text in UNKNOWN_LABELS:
         return ""
     base = text.split("-")[0]
-    return _ALIASES.get(base, base)
+    base = _ALIASES.get(base, base)
+    return base if _CODE.fullmatch(base) else ""  # "klingon", "n/a", "2": not a language code
 
 
 def heuristic_language(text: str) -> tuple[str, float]:
@@ -65,9 +68,24 @@ def heuristic_language(text: str) -> tuple[str, float]:
     return lang, max(fr, en) / (fr + en)
 
 
-def detect_language(text: str) -> tuple[str, float]:
-    """(ISO 639-1 code, confidence 0..1); ("", 0.0) when the text has no letters."""
-    sample = " ".join(text[:20000].split())
+def _windows(text: str) -> list[str]:
+    """Up to three ~500-character samples (start, middle, end), cut at spaces.
+
+    langid's cost grows with the text; three samples are plenty for one language and also
+    reveal releases that are English then French (the bilingual "mixed" records).
+    """
+    if len(text) <= 3 * _WINDOW:
+        return [" ".join(text.split())]
+    out = []
+    for start in (0, (len(text) - _WINDOW) // 2, len(text) - _WINDOW):
+        piece = text[start:start + _WINDOW]
+        if start:
+            piece = piece.split(" ", 1)[-1]
+        out.append(" ".join(piece.rsplit(" ", 1)[0].split()))
+    return out
+
+
+def _classify(sample: str) -> tuple[str, float]:
     if not _WORD.search(sample):
         return "", 0.0
     lang, prob = _identifier().classify(sample)
@@ -81,6 +99,36 @@ def detect_language(text: str) -> tuple[str, float]:
     return lang, prob
 
 
+def language_shares(text: str) -> dict[str, float]:
+    """Share of the sampled text in each detected language, largest first."""
+    votes: dict[str, float] = {}
+    windows = [w for w in _windows(text) if w]
+    total = sum(len(w) for w in windows) or 1
+    for window in windows:
+        lang, _ = _classify(window)
+        if lang:
+            votes[lang] = votes.get(lang, 0.0) + len(window) / total
+    return dict(sorted(votes.items(), key=lambda kv: -kv[1]))
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """(ISO 639-1 code, confidence 0..1); ("", 0.0) when the text has no letters.
+
+    The confidence is the detector's probability times the share of samples that agree, so a
+    bilingual text never gets a high confidence for either language.
+    """
+    results = [_classify(w) for w in _windows(text) if w]
+    results = [(lang, prob) for lang, prob in results if lang]
+    if not results:
+        return "", 0.0
+    counts: dict[str, list[float]] = {}
+    for lang, prob in results:
+        counts.setdefault(lang, []).append(prob)
+    best = max(counts, key=lambda k: (len(counts[k]), sum(counts[k])))
+    probs = counts[best]
+    return best, sum(probs) / len(probs) * len(probs) / len(results)
+
+
 def resolve_language(declared: str | None, text: str) -> tuple[str, str | None]:
     """Language to index the text under, and a warning when the declared one was unusable or wrong.
 
@@ -92,9 +140,15 @@ def resolve_language(declared: str | None, text: str) -> tuple[str, str | None]:
     if not code:
         if not detected:
             return "und", "language unknown and not detectable from the text"
-        if not (declared or "").strip():
+        shares = language_shares(text)
+        mixed = len(shares) > 1
+        if not (declared or "").strip() and not mixed:
             return detected, None  # nothing declared: detection is the normal path
-        return detected, f"language {declared!r} is not a language; detected {detected!r} (confidence {confidence:.2f})"
+        what = f"language {declared!r} is not a language" if (declared or "").strip() else "no language given"
+        if mixed:
+            parts = ", ".join(f"{lang} {share:.0%}" for lang, share in shares.items())
+            return detected, f"{what}; the text mixes languages ({parts}); using {detected!r}"
+        return detected, f"{what}; detected {detected!r} (confidence {confidence:.2f})"
     if (
         detected
         and detected != code

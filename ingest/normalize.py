@@ -12,7 +12,7 @@ from ingest.cleaning import clean_text, clean_title
 from ingest.dates import parse_date
 from ingest.language import resolve_language
 from ingest.problems import Problem
-from ingest.readers import TEXT_FORMAT_KEY
+from ingest.readers import LINE_KEY, TEXT_FORMAT_KEY
 
 
 def normalize_release(release: Release, *, path: str = "", line: int | None = None) -> Release | Problem:
@@ -20,6 +20,8 @@ def normalize_release(release: Release, *, path: str = "", line: int | None = No
     where = path or release.source or release.id
     metadata = dict(release.metadata or {})
     text_format = metadata.pop(TEXT_FORMAT_KEY, "text")
+    record_line = metadata.pop(LINE_KEY, None)  # never stored; names the line when the caller did not
+    line = line if line is not None else record_line
     warnings = [str(w) for w in metadata.get("warnings", []) or []]
 
     text = clean_text(release.text or "", markdown=text_format == "markdown")
@@ -35,6 +37,9 @@ def normalize_release(release: Release, *, path: str = "", line: int | None = No
     lang, warning = resolve_language(release.lang, text)
     if warning:
         warnings.append(warning)
+    if lang not in ("fr", "en", "und"):  # "und" already has its own warning
+        warnings.append(f"language {lang!r} is neither French nor English: stored and searchable, "
+                        "answers are written in French or English")
 
     if warnings:
         metadata["warnings"] = warnings

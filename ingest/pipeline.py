@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, TextIO
 
+import numpy as np
 
 from index.models import Chunk, Release
 from index.writer import IndexWriter
@@ -142,6 +143,7 @@ def _prepare(writer: IndexWriter, releases: Iterable[Release], report: IngestRep
         seen_ids[release.id] = release.record_hash
         if release.content_hash in seen_content:
             report.duplicates += 1
+            writer.add_alias(release.id, seen_content[release.content_hash])
             continue
         seen_content[release.content_hash] = release.id
         status = writer.status_of(release)
@@ -150,6 +152,7 @@ def _prepare(writer: IndexWriter, releases: Iterable[Release], report: IngestRep
                 report.unchanged += 1
             else:
                 report.duplicates += 1
+                writer.add_alias(release.id, status.duplicate_of)
             continue
         chunks = chunk_release(release, max_tokens=embedder.max_tokens, overlap_tokens=embedder.max_tokens // 5,
                                count_tokens=embedder.count_tokens)
@@ -168,7 +171,12 @@ def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestRepo
 
     texts = [embedding_text(p.release, c) for p in batch for c in p.chunks]
     t0 = time.perf_counter()
-    vectors = writer.embedder.encode_documents(texts)
+    parts = []
+    for i in range(0, len(texts), EMBED_BATCH):  # one huge release must still move the bar
+        parts.append(writer.embedder.encode_documents(texts[i : i + EMBED_BATCH]))
+        if bar is not None:
+            bar.update(len(parts[-1]))
+    vectors = parts[0] if len(parts) == 1 else np.vstack(parts)
     report.embed_seconds += time.perf_counter() - t0
     offset = 0
     for item in batch:
@@ -180,8 +188,6 @@ def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestRepo
         elif result.status == "updated":
             report.updated += 1
         report.chunks += result.chunks
-    if bar is not None:
-        bar.update(len(texts))
 
 
 def _progress_bar(total: int, enabled: bool, stream: TextIO):

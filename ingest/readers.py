@@ -18,6 +18,8 @@ from ingest.problems import Problem
 
 # Metadata key telling `normalize` how to clean the text ("markdown" or "text").
 TEXT_FORMAT_KEY = "text_format"
+# Metadata key carrying a JSONL record's line number from the reader to the pipeline.
+LINE_KEY = "_line"
 
 _RECORD_FIELDS = ("id", "lang", "title", "date", "url", "text", "pair_id", "source")
 _DATE_FALLBACKS = ("datetime", "published", "date_published", "pubDate", "issued", "created")
@@ -66,6 +68,8 @@ def record_to_release(obj: Any, path: Path, line: int | None, *, where: str = ""
         date = next((obj[k] for k in _DATE_FALLBACKS if obj.get(k) not in (None, "")), None)
     metadata = {k: v for k, v in obj.items() if k not in _RECORD_FIELDS}
     metadata[TEXT_FORMAT_KEY] = _record_format(obj)
+    if line is not None:
+        metadata[LINE_KEY] = line  # taken out by the pipeline, so warnings can name the line
     return Release(
         id=rec_id,
         lang=_as_str(obj.get("lang")),
@@ -117,7 +121,7 @@ def read_jsonl(path: Path) -> Iterator[Release | Problem]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield Problem(str(path), number, f"invalid JSON: {exc.msg} (column {exc.colno})")
+                yield Problem(str(path), number, f"invalid JSON at column {exc.colno}: {exc.msg}")
                 continue
             yield record_to_release(obj, path, number)
 
@@ -131,7 +135,7 @@ def read_json(path: Path) -> Iterator[Release | Problem]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield Problem(str(path), exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
+        yield Problem(str(path), exc.lineno, f"invalid JSON at column {exc.colno}: {exc.msg}")
         return
     if isinstance(data, list):
         if not data:

@@ -55,7 +55,7 @@ CSS = """
 .cq-notfound { background: #fef3c7; color: #92400e; border: 1px solid #f59e0b; }
 .cq-notice { font-size: .8rem; opacity: .75; margin-top: .35rem; }
 .cq-pending { opacity: .8; }
-.cq-error { color: #b91c1c; font-weight: 600; }
+.cq-error { color: #b91c1c; font-weight: 500; }
 .dark .cq-error { color: #fca5a5; }
 .cq-src { margin: .2rem 0 .7rem 0; }
 .cq-src-head { font-weight: 600; }
@@ -144,12 +144,12 @@ class ChatApp:
                     shown = shown[:QUESTION_PREVIEW_CHARS] + " …"
                 chat.append({"role": "user", "content": render_user_message(shown)})
             chat.append({"role": "assistant", "content": render_error(_error_text(exc, ui_lang))})
-            yield chat, conv, gr.skip(), gr.skip()
+            yield list(chat), list(conv), gr.skip(), gr.skip()
             return
 
         chat.append({"role": "user", "content": render_user_message(text)})
         chat.append({"role": "assistant", "content": render_streaming("", ui_lang)})
-        yield chat, conv, "", gr.skip()
+        yield list(chat), list(conv), "", gr.skip()
 
         answer: Answer | None = None
         streamed = ""
@@ -165,18 +165,18 @@ class ChatApp:
                 if time.monotonic() - last_push >= STREAM_REFRESH_SECONDS:
                     chat[-1] = {"role": "assistant", "content": render_streaming(streamed, ui_lang)}
                     last_push = time.monotonic()
-                    yield chat, conv, gr.skip(), gr.skip()
+                    yield list(chat), list(conv), gr.skip(), gr.skip()
             if answer is None:
                 raise RuntimeError("the assistant finished without an answer")
         except Exception as exc:  # noqa: BLE001 - any failure is one short message; the app keeps serving
             if not isinstance(exc, (IndexUnavailable, ChatInputError)):
                 log.exception("answering failed")
             chat[-1] = {"role": "assistant", "content": render_error(_error_text(exc, ui_lang))}
-            yield chat, conv, gr.skip(), self.status_html(ui_lang)
+            yield list(chat), list(conv), gr.skip(), self.status_html(ui_lang)
             return
 
         answer_index = len(chat) - 1
-        chat[-1] = {"role": "assistant", "content": render_answer(answer, ui_lang)}
+        chat[-1] = {"role": "assistant", "content": render_answer(answer, ui_lang, filters.to_dict())}
         sources_index = None
         sources = render_sources(answer, ui_lang, self.backend.release)
         if sources is not None:
@@ -193,7 +193,7 @@ class ChatApp:
                 "messages": [i for i in (answer_index, sources_index) if i is not None],
             }
         )
-        yield chat, conv, gr.skip(), self.status_html(ui_lang)
+        yield list(chat), list(conv), gr.skip(), self.status_html(ui_lang)
 
     # -- feedback -------------------------------------------------------------------------
     def _record(self, turn: dict[str, Any], *, kind: str, vote: str | None, comment: str, ui_lang: str) -> None:
@@ -346,7 +346,9 @@ class ChatApp:
                         send = gr.Button(t(lang0, "send"), variant="primary", elem_id="cq-send", scale=1, min_width=90)
                     with gr.Row(visible=False, elem_id="cq-feedback") as feedback_row:
                         comment = gr.Textbox(elem_id="cq-comment", label=t(lang0, "feedback_label"), lines=1, scale=5)
-                        comment_send = gr.Button(t(lang0, "feedback_send"), elem_id="cq-comment-send", scale=1)
+                        comment_send = gr.Button(
+                            t(lang0, "feedback_send"), elem_id="cq-comment-send", scale=1, size="sm", min_width=90
+                        )
                     feedback_status = gr.HTML("", elem_id="cq-feedback-status")
                     new_conv = gr.Button(t(lang0, "new_conversation"), elem_id="cq-new", size="sm")
                     examples = gr.Dataset(

@@ -104,10 +104,15 @@ def check_filters(
     return Filters(source_lang=lang, date_from=start, date_to=end, department=dept or None)
 
 
-def _default_opener(index_dir: Path) -> Any:
-    from assistant import Assistant
+def assistant_opener(answerer: str = "extractive") -> Callable[[Path], Any]:
+    """Opens the real Assistant over an index folder (`answerer`: "extractive" or "llm")."""
 
-    return Assistant.open(index_dir)
+    def open_assistant(index_dir: Path) -> Any:
+        from assistant import Assistant
+
+        return Assistant.open(index_dir, answerer=answerer)
+
+    return open_assistant
 
 
 class ChatBackend:
@@ -115,7 +120,7 @@ class ChatBackend:
 
     def __init__(self, index_dir: Path, opener: Callable[[Path], Any] | None = None) -> None:
         self.index_dir = Path(index_dir)
-        self._opener = opener or _default_opener
+        self._opener = opener or assistant_opener()
         self._assistant: Any = None
         self._problem: IndexUnavailable | None = None
         self._last_try = 0.0

@@ -21,6 +21,8 @@ from ui.i18n import t
 
 PASSAGE_CONTEXT_CHARS = 240  # shown on each side of a quote when the chunk is not at hand
 SECONDARY_PASSAGE_CHARS = 360  # uncited passages are cut to this length
+MAX_SECONDARY = 8  # uncited passages listed under an answer (the best-ranked ones)
+MAX_CLOSEST = 5  # releases offered under a "not found" answer
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
@@ -54,8 +56,8 @@ def render_streaming(text: str, ui_lang: str) -> str:
     return f'<div class="cq-answer cq-pending">{_mark_citations(esc(text), {})}</div>'
 
 
-def render_answer(answer: Answer, ui_lang: str) -> str:
-    """The final answer: markers `[n]` made visible, a "not found" badge, the notice if any."""
+def render_answer(answer: Answer, ui_lang: str, filters: dict[str, str] | None = None) -> str:
+    """The final answer: markers `[n]` made visible, a "not found" badge, the notice and filters if any."""
     titles = {c.n: c.title for c in answer.citations}
     parts = ['<div class="cq-answer">']
     if answer.abstained:
@@ -63,8 +65,23 @@ def render_answer(answer: Answer, ui_lang: str) -> str:
     parts.append(f'<div class="cq-answer-text">{_mark_citations(esc(answer.text), titles)}</div>')
     if answer.notice:
         parts.append(f'<div class="cq-notice">{esc(answer.notice)}</div>')
+    if filters:
+        parts.append(f'<div class="cq-notice cq-filters-note">{esc(describe_filters(filters, ui_lang))}</div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def describe_filters(filters: dict[str, str], ui_lang: str) -> str:
+    """"Active filters: FR · 2024-01-01 → 2024-06-30 · Health Canada" — so a narrowed answer says so."""
+    items = []
+    if filters.get("source_lang"):
+        items.append(t(ui_lang, f"lang_{filters['source_lang']}") if filters["source_lang"] in ("fr", "en")
+                     else filters["source_lang"])
+    if filters.get("date_from") or filters.get("date_to"):
+        items.append(f"{filters.get('date_from') or '…'} → {filters.get('date_to') or '…'}")
+    if filters.get("department"):
+        items.append(filters["department"])
+    return t(ui_lang, "filters_active", filters=" · ".join(items))
 
 
 def _mark_citations(escaped_text: str, titles: dict[int, str]) -> str:
@@ -209,11 +226,14 @@ def render_sources(
     releases are the content of the box, each shown once.
     """
     cited_chunks = {c.chunk_id for c in answer.citations}
-    others = [h for h in answer.presented if h.chunk_id not in cited_chunks]
+    uncited = [h for h in answer.presented if h.chunk_id not in cited_chunks]
+    others = uncited[:MAX_SECONDARY]
     if answer.abstained or not answer.citations:
         closest: list[Hit] = []
         seen: set[str] = set()
-        for hit in others:
+        for hit in uncited:
+            if len(closest) == MAX_CLOSEST:
+                break
             if hit.release_id not in seen:
                 seen.add(hit.release_id)
                 closest.append(hit)

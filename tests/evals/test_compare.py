@@ -28,11 +28,13 @@ def test_compare_better_direction_for_latency(tmp_path, run_a):
 
     faster = copy.deepcopy(summary)
     faster.overall["latency_p50_ms"] = 10.0
+    faster.overall["latency_p95_ms"] = 380.0  # within the 10 % latency noise band
     faster.overall["recall@1"] = 0.25
     write_run(tmp_path / "b", faster, results)
     lines = compare_runs(tmp_path / "a", tmp_path / "b").splitlines()
     assert any(l.split() == ["latency_p50_ms", "250", "10", "-240", "better"] for l in lines)
     assert any(l.split() == ["recall@1", "0.500", "0.250", "-0.250", "WORSE"] for l in lines)
+    assert any(l.split() == ["latency_p95_ms", "385", "380", "-5"] for l in lines)
     assert "newly failed (0):" in lines and "newly passed (0):" in lines
 
 

@@ -30,7 +30,7 @@ PAYLOAD = {
     "title": PAYLOAD_TITLE,
     "date": "2024-03-14",
     "url": "javascript:alert('xss-url')",
-    "department": "Department of &lt;b onmouseover=alert('xss-dept')&gt;Breakwaters&lt;/b&gt;",
+    "department": "Department of <b onmouseover=alert('xss-dept')>Breakwaters</b>",  # metadata is kept raw
     "text": (
         "The Quillback Cove breakwater in Nunavut will receive $4.7 million from the Harbour Renewal Fund. "
         "&lt;script&gt;alert('xss-text')&lt;/script&gt; Work on the Quillback Cove breakwater starts in April 2024. "
@@ -117,6 +117,17 @@ def ui_index(samples_index: Path, tmp_path_factory) -> Path:
     (payload_dir / "payload.jsonl").write_text(json.dumps(PAYLOAD) + "\n", encoding="utf-8")
     ingest([payload_dir], index_dir)
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def payload_id() -> str:
+    return PAYLOAD_ID
+
+
+@pytest.fixture(scope="session")
+def ingest_into():
+    """`ingest_into([folder], index_dir)`: the real ingest, as `communique ingest` runs it."""
+    return ingest
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """`communique serve`: the chat in a browser, on this machine only unless told otherwise.
 
     communique serve [--index DIR] [--host 127.0.0.1] [--port 7860] [--feedback FILE]
-                     [--concurrency N]
+                     [--answerer extractive|llm] [--concurrency N]
 
 The app starts even without an index (it says how to build one) and picks up a new index
 generation written by `communique ingest` without a restart.
@@ -32,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--feedback", metavar="FILE",
                    help="JSONL file that receives thumbs up/down and comments (default: feedback.jsonl "
                    "next to the index folder)")
+    p.add_argument("--answerer", choices=("extractive", "llm"), default="extractive",
+                   help="extractive (default: quotes the releases) or llm (a chat model rewrites the quoted "
+                   "passages; configured by the assistant's environment variables)")
     p.add_argument("--concurrency", type=int, default=None, metavar="N",
                    help="answers computed at once; more questions wait in the queue (default 8)")
     p.set_defaults(func=run)
@@ -41,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from ui.app import DEFAULT_CONCURRENCY, ChatApp, launch
-    from ui.backend import ChatBackend, IndexUnavailable
+    from ui.backend import ChatBackend, IndexUnavailable, assistant_opener
     from ui.examples import load_examples
     from ui.feedback import FeedbackLog
     from ui.paths import resolve_index_dir
@@ -55,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     index_dir = resolve_index_dir(args.index)
     feedback_path = Path(args.feedback) if args.feedback else index_dir.parent / "feedback.jsonl"
-    backend = ChatBackend(index_dir)
+    backend = ChatBackend(index_dir, assistant_opener(args.answerer))
     try:  # load the models now so the first visitor does not wait for them
         backend.assistant()
     except IndexUnavailable as exc:
@@ -64,7 +67,12 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
     app = ChatApp(backend, FeedbackLog(feedback_path), load_examples(), concurrency=concurrency)
     print(f"index {index_dir} · feedback {feedback_path}", file=sys.stderr)
-    launch(app, host=args.host, port=args.port, block=True)
+    try:
+        launch(app, host=args.host, port=args.port, block=True)
+    except OSError as exc:  # Gradio says "Cannot find empty port" when the port is taken
+        print(f"communique serve: cannot listen on {args.host}:{args.port} ({exc}); "
+              f"choose another with --port", file=sys.stderr)
+        return 1
     return 0
 
 

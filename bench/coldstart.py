@@ -1,0 +1,83 @@
+"""Cold start: wall seconds from spawning `communique ask "…" --index DIR` to its exit (the
+first answer printed), and `python -X importtime` to see which imports that time goes to."""
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.stats import Stat
+from bench.subprocess_task import REPO_ROOT, bench_env
+
+
+PROJECT_PACKAGES = ("ui", "index", "ingest", "assistant", "evals", "bench")
+
+
+@dataclass
+class ColdStart:
+    command: str
+    seconds: Stat | None
+    error: str | None = None
+    imports: list[dict[str, Any]] = field(default_factory=list)  # top-level imports by cumulative ms
+    import_total_ms: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        out["seconds"] = self.seconds.to_dict() if self.seconds else None
+        return out
+
+
+def ask_command(index_dir: Path, question: str) -> tuple[list[str], str]:
+    """The CLI `ask` when it exists; otherwise the same calls through `python -c` (labelled)."""
+    if importlib.util.find_spec("ui.commands.ask") is not None:
+        return [sys.executable, "-m", "ui.cli", "ask", question, "--index", str(index_dir)], "communique ask"
+    code = ("import sys; from assistant import Assistant; "
+            "print(Assistant.open(sys.argv[1]).ask(sys.argv[2]).text)")
+    return [sys.executable, "-c", code, str(index_dir), question], "python -c Assistant.open(...).ask(...) (no `ask` command yet)"
+
+
+def parse_importtime(stderr: str, top: int = 12) -> tuple[list[dict[str, Any]], float]:
+    """Heaviest packages (cumulative ms of each top-level package's own import) and the total
+    import time (sum of the outermost imports), from `python -X importtime` output."""
+    rows = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        parts = line[len("import time:"):].split("|")
+        if len(parts) != 3 or not parts[0].strip().isdigit():
+            continue
+        name = parts[2].rstrip()
+        depth = (len(name) - len(name.lstrip())) // 2
+        rows.append((depth, name.strip(), int(parts[1]) / 1000.0))
+    if not rows:
+        return [], 0.0
+    shallow = min(depth for depth, *_ in rows)
+    total = sum(ms for depth, _, ms in rows if depth == shallow)
+    packages: dict[str, float] = {}
+    for _, name, ms in rows:
+        if "." not in name or name.split(".")[0] in PROJECT_PACKAGES:  # third-party: whole packages
+            packages[name] = max(ms, packages.get(name, 0.0))
+    heaviest = sorted(packages.items(), key=lambda kv: -kv[1])[:top]
+    return [{"module": n, "cumulative_ms": ms} for n, ms in heaviest], total
+
+
+def measure_cold_start(index_dir: Path, question: str, *, runs: int, timeout: float = 120.0) -> ColdStart:
+    cmd, label = ask_command(index_dir, question)
+    env = bench_env()
+    seconds = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(REPO_ROOT), timeout=timeout)
+        elapsed = time.perf_counter() - t0
+        if proc.returncode != 0:
+            tail = " ".join(proc.stderr.strip().splitlines()[-3:])
+            return ColdStart(command=label, seconds=None, error=f"exit {proc.returncode}: {tail[:400]}")
+        seconds.append(elapsed)
+    proc = subprocess.run([cmd[0], "-X", "importtime", *cmd[1:]], capture_output=True, text=True, env=env,
+                          cwd=str(REPO_ROOT), timeout=timeout)
+    imports, total = parse_importtime(proc.stderr)
+    return ColdStart(command=label, seconds=Stat.of(seconds, "s"), imports=imports, import_total_ms=total)

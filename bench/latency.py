@@ -1,0 +1,33 @@
+"""Warm single-query latency: every query timed alone, several passes, median and p95.
+
+When two systems are compared they are timed query by query in turn (interleaved), so
+load changes on the machine hit both alike and their ratio stays meaningful.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Mapping, Sequence
+
+from bench.stats import Stat
+
+
+def time_interleaved(systems: Mapping[str, Callable[[str], Any]], queries: Sequence[str], *, passes: int,
+                     warmup: int = 3) -> dict[str, Stat]:
+    """Milliseconds per query for each system; each query is run by every system in turn."""
+    if not queries:
+        raise ValueError("no queries to time")
+    for fn in systems.values():
+        for q in queries[:warmup]:
+            fn(q)
+    samples: dict[str, list[float]] = {name: [] for name in systems}
+    for _ in range(passes):
+        for q in queries:
+            for name, fn in systems.items():
+                t0 = time.perf_counter()
+                fn(q)
+                samples[name].append((time.perf_counter() - t0) * 1000.0)
+    return {name: Stat.of(values, "ms") for name, values in samples.items()}
+
+
+def time_queries(fn: Callable[[str], Any], queries: Sequence[str], *, passes: int, warmup: int = 3) -> Stat:
+    return time_interleaved({"only": fn}, queries, passes=passes, warmup=warmup)["only"]

@@ -1,0 +1,57 @@
+"""Where an `ask` spends its time: cProfile over warm asks, as ms per ask by function."""
+from __future__ import annotations
+
+import cProfile
+import pstats
+from typing import Any
+
+from bench.queries import open_assistant
+
+
+def _label(func: tuple[str, int, str]) -> str:
+    path, line, name = func
+    if path == "~":
+        return name
+    parts = path.replace("\\", "/").split("/")
+    tail = "/".join(parts[-2:]) if "site-packages" not in path else "/".join(parts[parts.index("site-packages") + 1 :][:2])
+    return f"{tail}:{line}({name})"
+
+
+def top_functions(stats: pstats.Stats, calls: int, key: str, n: int) -> list[dict[str, Any]]:
+    """The `n` functions with the highest `key` ('tottime' or 'cumtime'), in ms per call of the profiled path."""
+    rows = []
+    for func, (cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        rows.append({"function": _label(func), "self_ms": tt * 1000.0 / calls, "cumulative_ms": ct * 1000.0 / calls,
+                     "calls_per_ask": nc / calls})
+    field = "self_ms" if key == "tottime" else "cumulative_ms"
+    return sorted(rows, key=lambda r: -r[field])[:n]
+
+
+def profile_task(args: dict[str, Any]) -> dict[str, Any]:
+    """Worker: profile warm asks (or searches while the assistant is missing)."""
+    assistant, why = open_assistant(args["index"])
+    questions: list[dict[str, Any]] = args["queries"]
+    if assistant is not None:
+        def call(q: dict[str, Any]) -> Any:
+            return assistant.ask(q["question"], history=q.get("history") or None)
+        target = "ask"
+    else:
+        from index.retriever import Retriever
+
+        retriever = Retriever.open(args["index"], verify=False)
+
+        def call(q: dict[str, Any]) -> Any:
+            return retriever.search(q["search"], k=5)
+        target = f"search (assistant {why})"
+    for q in questions[:3]:
+        call(q)  # warm: models and caches loaded
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for q in questions:
+        call(q)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    n = int(args.get("top", 15))
+    return {"target": target, "calls": len(questions), "total_ms_per_call": stats.total_tt * 1000.0 / len(questions),
+            "by_self": top_functions(stats, len(questions), "tottime", n),
+            "by_cumulative": top_functions(stats, len(questions), "cumtime", n)}

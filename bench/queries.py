@@ -1,0 +1,108 @@
+"""Worker tasks over one index: warm `search` and `ask` latency with the process's peak
+memory (`query`), and where a cold process spends its first seconds (`stages`)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.latency import time_queries
+from bench.memory import index_bytes, peak_rss_mb, rss_mb
+
+ASSISTANT_MISSING = "not yet"
+
+
+def open_assistant(index_dir: str) -> tuple[Any, str | None]:
+    """(Assistant, None), or (None, why) while the assistant package is not usable."""
+    try:
+        from assistant import Assistant
+
+        return Assistant.open(index_dir), None
+    except (ImportError, AttributeError) as exc:
+        return None, f"{ASSISTANT_MISSING} ({type(exc).__name__}: {exc})"
+
+
+def query_task(args: dict[str, Any]) -> dict[str, Any]:
+    """Worker: open the index as the product does, then time searches and asks."""
+    index_dir = args["index"]
+    queries = args["queries"]  # [{"search": str, "question": str, "history": [...]}]
+    passes = int(args.get("passes", 2))
+    ask_passes = int(args.get("ask_passes", 1))
+    base_rss = rss_mb()
+    t0 = time.perf_counter()
+    assistant, why = open_assistant(index_dir) if args.get("ask", True) else (None, "skipped")
+    if assistant is not None:
+        retriever = assistant.retriever
+    else:
+        from index.retriever import Retriever
+
+        retriever = Retriever.open(index_dir, verify=False)
+    open_s = time.perf_counter() - t0
+    retriever.embedder.model
+    rss_open = rss_mb()
+    texts = [q["search"] for q in queries]
+    out: dict[str, Any] = {
+        "chunks": retriever.stats().chunks, "index_bytes": index_bytes(Path(index_dir)), "open_seconds": open_s,
+        "rss_start_mb": base_rss, "rss_open_mb": rss_open,
+    }
+    out["search_ms"] = time_queries(lambda q: retriever.search(q, k=5), texts, passes=passes).to_dict()
+    out["embed_query_ms"] = time_queries(retriever.embedder.encode_query, texts, passes=passes).to_dict()
+    out["dense_ms"] = time_queries(lambda q: retriever.search(q, k=5, mode="dense"), texts, passes=1).to_dict()
+    out["lexical_ms"] = time_queries(lambda q: retriever.search(q, k=5, mode="lexical"), texts, passes=1).to_dict()
+    if assistant is not None:
+        by_question = {q["question"]: q for q in queries}
+
+        def ask(question: str) -> Any:
+            return assistant.ask(question, history=by_question[question].get("history") or None)
+
+        try:
+            out["ask_ms"] = time_queries(ask, list(by_question), passes=ask_passes).to_dict()
+        except Exception as exc:  # noqa: BLE001 - a work-in-progress assistant must not lose the run
+            out["ask_error"] = f"{type(exc).__name__}: {exc}"
+    else:
+        out["ask_error"] = why
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def _seconds_since_process_start() -> float | None:
+    """Wall time since this process was created (from /proc, 10 ms resolution)."""
+    try:
+        import os
+
+        with open("/proc/self/stat", encoding="ascii") as handle:
+            start_ticks = float(handle.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as handle:
+            uptime = float(handle.read().split()[0])
+        return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def stages_task(args: dict[str, Any]) -> dict[str, Any]:
+    """Worker: seconds since process start at each step of a first answer."""
+    marks: dict[str, float | None] = {"interpreter": _seconds_since_process_start()}
+    t0 = time.perf_counter()
+    base = marks["interpreter"] or 0.0
+
+    def mark(name: str) -> None:
+        marks[name] = base + time.perf_counter() - t0
+
+    import ui.cli  # noqa: F401 - what `communique` imports first
+
+    ui.cli.build_parser()
+    mark("cli parser")
+    from index.retriever import Retriever  # noqa: F401
+
+    mark("import index")
+    assistant, why = open_assistant(args["index"])
+    mark("open index")
+    if assistant is None:
+        return {"marks": marks, "error": why}
+    assistant.retriever.embedder.model
+    mark("load embedder")
+    assistant.ask(args["question"])
+    mark("first answer")
+    assistant.ask(args["question"])
+    mark("second answer")
+    return {"marks": marks}

@@ -1,0 +1,98 @@
+"""Thread settings: FAISS (OpenMP), numpy/OpenBLAS (the USE forward pass) and the e5 engine on
+a 2-core machine. Single queries are timed with one and with two threads per library, alone
+and with two queries in flight at once (two chat users), to show oversubscription."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from bench.latency import time_queries
+from bench.stats import Stat
+
+
+def pools() -> list[dict[str, Any]]:
+    """The native thread pools loaded in this process (threadpoolctl)."""
+    from threadpoolctl import threadpool_info
+
+    return [{k: p.get(k) for k in ("user_api", "internal_api", "num_threads", "prefix")} for p in threadpool_info()]
+
+
+def _faiss_search_fn(retriever: Any, group: str) -> Callable[[Any], Any]:
+    index = retriever._snapshot.vectors.indexes[group]
+
+    def run(qvec: Any) -> Any:
+        return index.search(qvec.reshape(1, -1), 60)
+
+    return run
+
+
+def concurrent(fn: Callable[[str], Any], queries: Sequence[str], workers: int) -> dict[str, Any]:
+    """`workers` threads each running all queries: per-query ms and total queries/s."""
+    samples: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        local = []
+        for q in queries:
+            t0 = time.perf_counter()
+            fn(q)
+            local.append((time.perf_counter() - t0) * 1000.0)
+        with lock:
+            samples.extend(local)
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    return {"latency_ms": Stat.of(samples, "ms").to_dict(), "queries_per_second": len(samples) / wall}
+
+
+def threads_task(args: dict[str, Any]) -> dict[str, Any]:
+    """Worker: the same queries under each thread setting."""
+    import faiss
+    import numpy as np
+
+    from index.embedders import E5Embedder, USEEmbedder
+    from index.retriever import Retriever
+
+    index_dir = Path(args["index"])
+    queries: list[str] = args["queries"]
+    passes = int(args.get("passes", 1))
+    cores = os.cpu_count() or 1
+    use = {1: USEEmbedder(threads=1), cores: USEEmbedder(threads=cores)}
+    retrievers = {n: Retriever.open(index_dir, embedder=e, verify=False, auto_reload=False) for n, e in use.items()}
+    for e in use.values():
+        e.model
+    out: dict[str, Any] = {"cores": cores, "pools": pools(), "faiss_default_threads": faiss.omp_get_max_threads()}
+
+    base = retrievers[1]
+    group = max(base._snapshot.vectors.indexes, key=lambda g: base._snapshot.vectors.indexes[g].ntotal)
+    qvecs = [base.embedder.encode_query(q) for q in queries]
+    vec_queries = list(range(len(qvecs)))
+    search_group = _faiss_search_fn(base, group)
+    out["faiss_vectors"] = int(base._snapshot.vectors.indexes[group].ntotal)
+    for n in (1, cores):
+        faiss.omp_set_num_threads(n)
+        out[f"faiss_query_ms_{n}t"] = time_queries(lambda i: search_group(qvecs[i]), vec_queries,
+                                                   passes=passes).to_dict()
+        out[f"use_query_ms_{n}t"] = time_queries(use[n].encode_query, queries, passes=passes).to_dict()
+        texts = queries * max(1, 256 // max(len(queries), 1))
+        t0 = time.perf_counter()
+        use[n].encode_documents(texts)
+        out[f"use_batch_per_s_{n}t"] = len(texts) / (time.perf_counter() - t0)
+        out[f"search_ms_{n}t"] = time_queries(lambda q: retrievers[n].search(q, k=5), queries, passes=passes).to_dict()
+        out[f"search_2users_{n}t"] = concurrent(lambda q: retrievers[n].search(q, k=5), queries, workers=2)
+    faiss.omp_set_num_threads(1)
+    if args.get("e5", False):
+        for n in (1, cores):
+            e5 = E5Embedder(threads=n)
+            e5.model
+            out[f"e5_query_ms_{n}t"] = time_queries(e5.encode_query, queries[:20], passes=1).to_dict()
+    out["numpy"] = np.__version__
+    return out

@@ -1,0 +1,88 @@
+"""Embedder throughput alone versus the whole ingest at the same embedder, on the same records.
+
+The embedder-alone figure embeds exactly the texts the ingest embedded (read back from the
+index the ingest built), in the ingest's batch size, so the ratio isolates what ingest adds:
+reading, cleaning, language detection, chunking, SQLite, BM25, FAISS, the manifest.
+Ingest and embedding runs are interleaved so load changes on the machine hit both alike.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import write_sample
+from bench.stats import Stat, rates
+
+
+@dataclass
+class ThroughputResult:
+    embedder: str
+    records: int
+    chunks: int
+    mean_chars: float
+    embed_rate: Stat  # chunks/s, embedder alone
+    ingest_rate: Stat  # chunks/s, whole ingest
+    overhead: Stat  # ingest time / embedding time - 1, paired per run
+    in_run_overhead: Stat  # ingest seconds / its own embed_seconds - 1 (IngestReport)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        for key in ("embed_rate", "ingest_rate", "overhead", "in_run_overhead"):
+            out[key] = getattr(self, key).to_dict()
+        return out
+
+
+def ingested_texts(index_dir: Path) -> list[str]:
+    """The texts the ingest gave the embedder, in ingest order."""
+    from index.retriever import Retriever
+    from index.writer import embedding_text
+
+    retriever = Retriever.open(index_dir, verify=False, auto_reload=False)
+    store = retriever._snapshot.store
+    ids = store.all_release_ids()
+    releases = store.get_releases(ids)
+    return [embedding_text(releases[rid], c) for rid in ids for c in store.chunks_of(rid)]
+
+
+def embed_seconds(embedder, texts: list[str], batch: int) -> float:
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        embedder.encode_documents(texts[i : i + batch])
+    return time.perf_counter() - t0
+
+
+def measure_throughput(corpus: Path, workdir: Path, embedder_name: str, *, teasers: int, provincial: int,
+                       runs: int) -> ThroughputResult:
+    """`runs` interleaved (ingest, embed) pairs on the first `teasers` + `provincial` records."""
+    from index.embedders import get_embedder
+    from ingest.pipeline import EMBED_BATCH, ingest_paths
+
+    sample = write_sample(corpus, workdir / f"sample-{embedder_name}.jsonl", teasers=teasers, provincial=provincial)
+    embedder = get_embedder(embedder_name)
+    embedder.model  # load the weights before any timing: both sides are measured warm
+    ingest_s, ingest_chunks, in_run, embed_s = [], [], [], []
+    texts: list[str] = []
+    for run in range(runs):
+        index_dir = workdir / f"ingest-{embedder_name}-{run}"
+        shutil.rmtree(index_dir, ignore_errors=True)
+        report = ingest_paths([sample], index_dir, embedder_name=embedder_name, progress=False,
+                              checkpoint_seconds=1e9)
+        ingest_s.append(report.seconds)
+        ingest_chunks.append(report.chunks)
+        in_run.append(report.seconds / report.embed_seconds - 1.0 if report.embed_seconds else 0.0)
+        if not texts:
+            texts = ingested_texts(index_dir)
+        shutil.rmtree(index_dir, ignore_errors=True)
+        embed_s.append(embed_seconds(embedder, texts, EMBED_BATCH))
+    n = len(texts)
+    paired = [(i / c) / (e / n) - 1.0 for i, c, e in zip(ingest_s, ingest_chunks, embed_s)]
+    return ThroughputResult(
+        embedder=embedder_name, records=teasers + provincial, chunks=n,
+        mean_chars=sum(map(len, texts)) / max(n, 1),
+        embed_rate=rates([n] * runs, embed_s, "chunks/s"),
+        ingest_rate=rates(ingest_chunks, ingest_s, "chunks/s"),
+        overhead=Stat.of(paired, "ratio"), in_run_overhead=Stat.of(in_run, "ratio"),
+    )

@@ -1,0 +1,256 @@
+"""The chat in a real browser: Debian's Chromium driven by Playwright, against the launched app.
+
+Screenshots of the main states go to test-output/screenshots/ (look at them after a change).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("COMMUNIQUE_CHROMIUM", "/usr/bin/chromium"))
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (Debian package `chromium`; `make test` installs it)",
+                allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Python package `playwright` not installed")
+expect = playwright_api.expect
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+FINAL = "#cq-chat .cq-answer:not(.cq-pending), #cq-chat .cq-error"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(test_output) -> Path:
+    folder = test_output / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def context_en(browser):
+    """One browser profile per language (its cache makes each new tab load fast)."""
+    context = browser.new_context(locale="en-CA", viewport={"width": 1400, "height": 1000})
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def context_fr(browser):
+    context = browser.new_context(locale="fr-CA", viewport={"width": 1400, "height": 1000})
+    yield context
+    context.close()
+
+
+class Session:
+    """One browser tab on the chat, recording dialogs and any request that leaves the machine."""
+
+    def __init__(self, context, url: str) -> None:
+        self.page = context.new_page()
+        self.dialogs: list[str] = []
+        self.external: list[str] = []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("request", self._request)
+        self.page.goto(url)
+        self.question = self.page.locator("#cq-question textarea")
+        expect(self.question).to_be_visible(timeout=30_000)
+        expect(self.page.locator("#cq-status .cq-stats")).to_be_visible(timeout=30_000)
+
+    def _request(self, request) -> None:
+        if not request.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")):
+            self.external.append(request.url)
+
+    def ask(self, text: str, *, timeout: float = 60_000):
+        """Type a question, press Enter, wait until its answer (or error) is final; return that message."""
+        done = self.page.locator(FINAL)
+        before = done.count()
+        self.question.fill(text)
+        self.question.press("Enter")
+        expect(done).to_have_count(before + 1, timeout=timeout)
+        return done.nth(before)
+
+    def shot(self, path: Path) -> None:
+        """Screenshot once Gradio's open/close animations have settled (for the eye, not for asserts)."""
+        self.page.wait_for_timeout(600)
+        self.page.screenshot(path=str(path), full_page=True)
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def session_en(context_en, served_app):
+    session = Session(context_en, served_app.url)
+    yield session
+    assert session.dialogs == [], f"the page opened dialogs: {session.dialogs}"
+    assert session.external == [], f"requests left the machine: {session.external}"
+    session.close()
+
+
+@pytest.fixture
+def session_fr(context_fr, served_app):
+    session = Session(context_fr, served_app.url)
+    yield session
+    assert session.dialogs == [] and session.external == []
+    session.close()
+
+
+def test_answer_streams_in_with_citation_markers_and_sources(session_en, shots):
+    page = session_en.page
+    expect(page.locator("#cq-status")).to_contain_text("releases")
+    answer = session_en.ask("How much will Nova Scotia small craft harbours receive?")
+    expect(answer.locator(".cq-cite").first).to_have_text("[1]")
+    expect(answer).to_contain_text("$74 million")
+    sources = page.locator("#cq-chat .cq-sources").last
+    expect(sources).to_be_visible()
+    cited = sources.locator(".cq-src:not(.cq-secondary)").first
+    expect(cited.locator(".cq-title")).to_contain_text("small craft harbours")
+    expect(cited.locator(".cq-meta")).to_contain_text("2024-07-22")
+    expect(cited.locator(".cq-meta")).to_contain_text("Fisheries and Oceans Canada")
+    expect(cited.locator(".cq-lang")).to_have_text("EN")
+    link = cited.locator("a.cq-link")
+    assert link.get_attribute("href").startswith("https://www.canada.ca/en/fisheries-oceans/")
+    assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
+    expect(cited.locator("mark.cq-quote")).to_contain_text("$74 million")
+    others = sources.locator("details.cq-others")
+    expect(others).to_have_count(1)
+    assert others.get_attribute("open") is None  # secondary passages start folded
+    expect(page.locator("#cq-status")).to_contain_text("EN")
+    session_en.shot(shots / "answer-with-sources.png")
+    others.locator("summary").click()
+    expect(others.locator(".cq-secondary").first).to_be_visible()
+    session_en.shot(shots / "answer-other-passages.png")
+
+
+def test_interface_follows_the_browser_and_switches_language(session_fr, shots):
+    page = session_fr.page
+    expect(page.locator("#cq-send")).to_have_text("Envoyer")
+    expect(page.locator("#cq-status")).to_contain_text("communiqués")
+    answer = session_fr.ask("Combien coûte la prochaine phase du Canadarm3 ?")
+    expect(answer).to_contain_text("999,8")
+    expect(page.locator("#cq-chat")).to_contain_text("Sources (1)")
+    session_fr.shot(shots / "interface-fr.png")
+    page.locator("#cq-ui-lang label", has_text="English").click()
+    expect(page.locator("#cq-send")).to_have_text("Send")
+    expect(page.locator("#cq-new")).to_have_text("New conversation")
+    expect(page.locator("#cq-status")).to_contain_text("releases")
+    answer = session_fr.ask("What did Canadians say about trusting AI on Canada.ca?")
+    expect(answer.locator(".cq-cite").first).to_be_visible()
+    page.locator("#cq-ui-lang label", has_text="Français").click()
+    expect(page.locator("#cq-send")).to_have_text("Envoyer")
+
+
+def test_filters_narrow_the_answer_and_clear_in_one_click(session_en, shots):
+    page = session_en.page
+    page.locator("#cq-date-to input, #cq-date-to textarea").first.fill("2024-06-30")
+    answer = session_en.ask("How much will Nova Scotia small craft harbours receive?")
+    expect(answer).to_contain_text("Active filters")
+    expect(answer).not_to_contain_text("$74 million")  # the release is dated 2024-07-22
+    session_en.shot(shots / "filtered-by-date.png")
+    page.locator("#cq-source-lang label", has_text="French").click()
+    page.locator("#cq-clear-filters").click()
+    expect(page.locator("#cq-date-to input, #cq-date-to textarea").first).to_have_value("")
+    expect(page.locator("#cq-source-lang input[value='']")).to_be_checked()
+    answer = session_en.ask("How much will Nova Scotia small craft harbours receive?")
+    expect(answer).to_contain_text("$74 million")
+    expect(answer).not_to_contain_text("Active filters")
+    page.locator("#cq-source-lang label", has_text="French").click()
+    session_en.ask("How much will Nova Scotia small craft harbours receive?")
+    langs = page.locator("#cq-chat .cq-sources").last.locator(".cq-secondary .cq-lang").all_text_contents()
+    assert langs and set(langs) == {"FR"}, langs
+
+
+def test_release_with_script_payload_shows_as_text_and_runs_nothing(session_en, shots):
+    page = session_en.page
+    answer = session_en.ask("How much will the Quillback Cove breakwater receive?")
+    expect(answer).to_contain_text("$4.7 million")
+    sources = page.locator("#cq-chat .cq-sources").last
+    title = sources.locator(".cq-src .cq-title").first
+    expect(title).to_contain_text("<script>alert('xss-title')</script>")
+    expect(title).to_contain_text("<img src=x onerror=alert('xss-img-title')>")
+    expect(sources).to_contain_text("<img src=x onerror=alert('xss-img-text')>")
+    expect(sources).to_contain_text("Department of <b onmouseover=alert('xss-dept')>Breakwaters</b>")
+    chat = page.locator("#cq-chat")
+    expect(chat.locator("script")).to_have_count(0)
+    expect(chat.locator("img[src='x']")).to_have_count(0)
+    expect(chat.locator("[onerror], [onmouseover]")).to_have_count(0)
+    expect(chat.locator("a[href^='javascript']")).to_have_count(0)
+    sources.locator(".cq-source").first.hover()
+    session_en.shot(shots / "payload-shown-as-text.png")
+    assert session_en.dialogs == []
+
+
+def test_not_found_is_shown_as_such_with_closest_releases(session_en, shots):
+    page = session_en.page
+    answer = session_en.ask("What is the price of a lunar base on Mars?")
+    expect(answer.locator(".cq-notfound")).to_have_text("Not found in the announcements")
+    expect(answer.locator(".cq-cite")).to_have_count(0)
+    expect(page.locator("#cq-chat")).to_contain_text("Closest releases")
+    expect(page.locator("#cq-chat .cq-closest .cq-secondary").first).to_be_visible()
+    session_en.shot(shots / "not-found.png")
+
+
+def test_bad_input_gives_a_short_message_and_the_chat_goes_on(session_en, shots):
+    page = session_en.page
+    error = session_en.ask("   ")
+    expect(error).to_have_text("⚠ Please type a question.")
+    error = session_en.ask("b" * 20_000)
+    expect(error).to_contain_text("Question too long (20,000 characters")
+    page.locator("#cq-date-from input, #cq-date-from textarea").first.fill("yesterday")
+    error = session_en.ask("How much will Nova Scotia small craft harbours receive?")
+    expect(error).to_contain_text("Invalid date")
+    session_en.shot(shots / "errors.png")
+    page.locator("#cq-clear-filters").click()
+    answer = session_en.ask("How much will Nova Scotia small craft harbours receive?")
+    expect(answer).to_contain_text("$74 million")
+
+
+def test_feedback_is_recorded_and_new_conversation_clears(session_en, served_app, shots):
+    import json
+
+    page = session_en.page
+    session_en.ask("Where did Minister Wilkinson announce the hydrogen funding with Germany?")
+    page.locator("#cq-chat button[aria-label='Dislike']").last.click()
+    comment = page.locator("#cq-comment textarea")
+    expect(comment).to_be_visible()
+    comment.fill("Should name the province too")
+    page.locator("#cq-comment-send").click()
+    expect(page.locator("#cq-feedback-status")).to_contain_text("Thanks, recorded.")
+    session_en.shot(shots / "feedback.png")
+    records = [json.loads(line) for line in served_app.feedback_path.read_text(encoding="utf-8").splitlines()]
+    mine = [r for r in records if r["question"].startswith("Where did Minister Wilkinson")]
+    assert [r["kind"] for r in mine[-2:]] == ["vote", "comment"]
+    assert mine[-1]["vote"] == "down" and mine[-1]["comment"] == "Should name the province too"
+    assert mine[-1]["answer_id"] == mine[-2]["answer_id"]
+    assert "Port Hawkesbury" in mine[-1]["answer"]
+    assert {c["release_id"] for c in mine[-1]["citations"]} <= {"smp-hydrogen-germany-en", "smp-hydrogen-germany-fr"}
+    page.locator("#cq-new").click()
+    expect(page.locator(FINAL)).to_have_count(0)
+    expect(page.locator("#cq-feedback")).to_be_hidden()
+
+
+def test_example_question_is_asked_in_one_click(session_en):
+    page = session_en.page
+    page.locator("#cq-examples button", has_text="Canadarm3").first.click()
+    answer = page.locator(FINAL).first
+    expect(answer).to_contain_text("999,8", timeout=60_000)
+
+
+def test_follow_up_question_in_the_chat(session_en, shots):
+    page = session_en.page
+    session_en.ask("How much will Nova Scotia small craft harbours receive?")
+    answer = session_en.ask("And who announced it?")
+    expect(answer.locator(".cq-notfound")).to_have_count(0)
+    expect(page.locator("#cq-chat .cq-sources").last).to_contain_text("small craft harbours")
+    session_en.shot(shots / "follow-up.png")
