@@ -222,7 +222,8 @@ class Assistant:
                 1 for group in terms.specifics if sum(has_stem(haystack, s) for s in group) >= max(1, len(group) / 2)
             ) / len(terms.specifics)
         coverage = best.focus_coverage
-        if resolution_followup := bool(terms.subject_weights) and set(terms.subject_weights) - set(terms.focus):
+        resolution_followup = bool(set(terms.subject_weights) - set(terms.focus))
+        if resolution_followup:
             # A follow-up's own words are few ("When does he start?"): its subject is carried in.
             coverage = 0.5 * best.focus_coverage + 0.5 * best.release_coverage
         semantic = None

@@ -34,7 +34,10 @@ class ColdStart:
 def ask_command(index_dir: Path, question: str) -> tuple[list[str], str]:
     """The CLI `ask` when it exists; otherwise the same calls through `python -c` (labelled)."""
     if importlib.util.find_spec("ui.commands.ask") is not None:
-        return [sys.executable, "-m", "ui.cli", "ask", question, "--index", str(index_dir)], "communique ask"
+        script = Path(sys.executable).with_name("communique")  # the installed console script
+        if script.exists():
+            return [sys.executable, str(script), "ask", question, "--index", str(index_dir)], "communique ask"
+        return [sys.executable, "-m", "ui.cli", "ask", question, "--index", str(index_dir)], "python -m ui.cli ask"
     code = ("import sys; from assistant import Assistant; "
             "print(Assistant.open(sys.argv[1]).ask(sys.argv[2]).text)")
     return [sys.executable, "-c", code, str(index_dir), question], "python -c Assistant.open(...).ask(...) (no `ask` command yet)"

@@ -60,13 +60,13 @@ def stamp_for(sources: list[Path], embedder: str, provincial_limit: int | None, 
     return {"sources": files, "embedder": embedder, "provincial_limit": provincial_limit, "code": code or code_hash()}
 
 
-def _stamp_path(index_dir: Path) -> Path:
+def stamp_path(index_dir: Path) -> Path:
     return index_dir.with_name(index_dir.name + ".stamp.json")
 
 
 def current_build(index_dir: Path, stamp: dict[str, Any]) -> BuildInfo | None:
     """The recorded build when the index exists and its stamp matches, else None."""
-    path = _stamp_path(index_dir)
+    path = stamp_path(index_dir)
     if not (index_dir / "CURRENT").exists() or not path.exists():
         return None
     try:
@@ -93,12 +93,12 @@ def ensure_index(index_dir: Path, sources: list[Path], *, embedder: str = "use",
             return build
     log(f"building {index_dir} ({embedder}; {', '.join(p.name for p in sources)})…")
     shutil.rmtree(index_dir, ignore_errors=True)
-    _stamp_path(index_dir).unlink(missing_ok=True)
+    stamp_path(index_dir).unlink(missing_ok=True)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     result = run_task("ingest", {"index": str(index_dir), "sources": [str(p) for p in sources],
                                  "embedder": embedder, "provincial_limit": provincial_limit})
     build = BuildInfo(index_dir=str(index_dir), built_at=_dt.datetime.now().isoformat(timespec="seconds"), **result)
-    _stamp_path(index_dir).write_text(json.dumps({"stamp": stamp, "build": asdict(build)}, indent=1), encoding="utf-8")
+    stamp_path(index_dir).write_text(json.dumps({"stamp": stamp, "build": asdict(build)}, indent=1), encoding="utf-8")
     return build
 
 

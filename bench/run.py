@@ -167,12 +167,12 @@ class _Run:
 
     def _stamp_shared(self, result, stamp: dict[str, Any]) -> None:
         """The versus build of ours is the shared index: record it so later runs may reuse it."""
-        from bench.indexes import BuildInfo, _stamp_path
+        from bench.indexes import BuildInfo, stamp_path
 
         build = BuildInfo(index_dir=str(self.shared_index), chunks=result.ours_chunks, releases=0,
                           seconds=result.ours_ingest_s.median, embed_seconds=0.0, peak_rss_mb=None,
                           built_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
-        _stamp_path(self.shared_index).write_text(json.dumps({"stamp": stamp, "build": asdict(build)}, indent=1),
+        stamp_path(self.shared_index).write_text(json.dumps({"stamp": stamp, "build": asdict(build)}, indent=1),
                                                   encoding="utf-8")
         self.builds["shared"] = build
 

@@ -453,6 +453,14 @@ class ChatApp:
                 api_visibility="private",
                 queue=False,
             )
+            # The Chatbot's own trash button empties the messages: forget the turns with them, or
+            # later likes would be matched to answers of the old conversation.
+            chatbot.clear(
+                lambda: ([], gr.update(visible=False), None, ""),
+                outputs=[conv, feedback_row, pending, feedback_status],
+                api_visibility="private",
+                queue=False,
+            )
             clear.click(
                 lambda: ("", "", "", ""),
                 outputs=[source_lang, date_from, date_to, department],

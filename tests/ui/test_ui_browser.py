@@ -4,7 +4,9 @@ Screenshots of the main states go to test-output/screenshots/ (look at them afte
 """
 from __future__ import annotations
 
+import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -217,8 +219,6 @@ def test_bad_input_gives_a_short_message_and_the_chat_goes_on(session_en, shots)
 
 
 def test_feedback_is_recorded_and_new_conversation_clears(session_en, served_app, shots):
-    import json
-
     page = session_en.page
     session_en.ask("Where did Minister Wilkinson announce the hydrogen funding with Germany?")
     page.locator("#cq-chat button[aria-label='Dislike']").last.click()
@@ -235,6 +235,18 @@ def test_feedback_is_recorded_and_new_conversation_clears(session_en, served_app
     assert mine[-1]["answer_id"] == mine[-2]["answer_id"]
     assert "Port Hawkesbury" in mine[-1]["answer"]
     assert {c["release_id"] for c in mine[-1]["citations"]} <= {"smp-hydrogen-germany-en", "smp-hydrogen-germany-fr"}
+    page.locator("#cq-chat button[aria-label='Clear']").click()  # the Chatbot's own trash button
+    expect(page.locator(FINAL)).to_have_count(0)
+    session_en.ask("Combien coûte la prochaine phase du Canadarm3 ?")
+    page.locator("#cq-chat button[aria-label='Like']").last.click()
+    expect(page.locator("#cq-feedback")).to_be_visible()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        last = json.loads(served_app.feedback_path.read_text(encoding="utf-8").splitlines()[-1])
+        if last["question"].startswith("Combien"):
+            break
+        time.sleep(0.2)
+    assert last["vote"] == "up" and "999,8" in last["answer"]  # the like went to the new answer
     page.locator("#cq-new").click()
     expect(page.locator(FINAL)).to_have_count(0)
     expect(page.locator("#cq-feedback")).to_be_hidden()
