@@ -1,17 +1,19 @@
 """The ingest run: files → releases → chunks → vectors → a new published index generation.
 
-Two phases so that the progress bar knows its total: first read, clean and chunk everything
-(cheap), then embed and store in batches (the cost). Bad files and records are reported and
+A reader thread reads, cleans and chunks while the main thread embeds and stores in batches
+(the cost). Bad files and records are reported and
 skipped; checkpoints publish what is done every few minutes so a killed ingest loses little,
 and the next run skips everything already stored (ids and hashes are stable).
 """
 from __future__ import annotations
 
+import queue
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import Iterable, Iterator, TextIO
 
 import numpy as np
 
@@ -98,29 +100,38 @@ def read_releases(paths: Iterable[str | Path], report: IngestReport) -> Iterable
 def ingest_paths(paths: Iterable[str | Path], index_dir: str | Path, *, embedder_name: str | None = None,
                  progress: bool = True, checkpoint_seconds: float = 120.0, auto_pair: bool = True,
                  stream: TextIO | None = None) -> IngestReport:
-    """Ingest files or folders into the index at `index_dir` (created if absent)."""
+    """Ingest files or folders into the index at `index_dir` (created if absent).
+
+    Reading, cleaning and chunking run in a background thread while this one embeds: the
+    embedder spends its time in numpy (which releases the GIL), so the preparation is mostly
+    hidden behind it instead of adding to it.
+    """
     stream = stream or sys.stderr
     started = time.perf_counter()
     with IndexWriter.open(index_dir, embedder_name=embedder_name) as writer:
         report = IngestReport(index_dir=str(index_dir), embedder=writer.embedder.name)
-        pending = _prepare(writer, read_releases(paths, report), report)
-        total = sum(len(p.chunks) for p in pending)
-        bar = _progress_bar(total, progress, stream)
+        prepared: queue.Queue = queue.Queue(maxsize=PREFETCH_RELEASES)
+        producer = threading.Thread(target=_produce, args=(paths, writer.embedder, report, prepared),
+                                    name="ingest-reader", daemon=True)
+        producer.start()
+        bar = _progress_bar(progress, stream)
         last_checkpoint = time.monotonic()
         batch: list[_Prepared] = []
         batch_chunks = 0
-        for item in pending:
-            batch.append(item)
-            batch_chunks += len(item.chunks)
-            if batch_chunks >= EMBED_BATCH:
-                _store_batch(writer, batch, report, bar)
-                batch, batch_chunks = [], 0
-                if time.monotonic() - last_checkpoint > checkpoint_seconds:
-                    writer.commit()
-                    last_checkpoint = time.monotonic()
-        _store_batch(writer, batch, report, bar)
-        if bar is not None:
-            bar.close()
+        try:
+            for item in _decide(writer, _drain(prepared), report):
+                batch.append(item)
+                batch_chunks += len(item.chunks)
+                if batch_chunks >= EMBED_BATCH:
+                    _store_batch(writer, batch, report, bar)
+                    batch, batch_chunks = [], 0
+                    if time.monotonic() - last_checkpoint > checkpoint_seconds:
+                        writer.commit()
+                        last_checkpoint = time.monotonic()
+            _store_batch(writer, batch, report, bar)
+        finally:
+            if bar is not None:
+                bar.close()
         if auto_pair:
             report.paired = pair_translations(writer)
         writer.commit(reopen=False)
@@ -128,13 +139,43 @@ def ingest_paths(paths: Iterable[str | Path], index_dir: str | Path, *, embedder
     return report
 
 
-def _prepare(writer: IndexWriter, releases: Iterable[Release], report: IngestReport) -> list[_Prepared]:
-    """Decide what each release needs; chunk only those that will be embedded."""
+_DONE = object()
+PREFETCH_RELEASES = 512  # bounded: a huge folder never sits in memory at once
+
+
+def _produce(paths, embedder, report: IngestReport, out: queue.Queue) -> None:
+    """Background thread: releases with their chunks, or the exception that stopped reading."""
+    try:
+        for release in read_releases(paths, report):
+            chunks = chunk_release(release, max_tokens=embedder.max_tokens,
+                                   overlap_tokens=embedder.max_tokens // 5, count_tokens=embedder.count_tokens)
+            if not chunks:
+                report.problems.append(Problem(release.source or release.id, None, "no text left to index"))
+                report.rejected += 1
+                continue
+            out.put(_Prepared(release, chunks))
+    except BaseException as exc:  # re-raised in the ingesting thread
+        out.put(exc)
+    finally:
+        out.put(_DONE)
+
+
+def _drain(source: queue.Queue) -> Iterator[_Prepared]:
+    while True:
+        item = source.get()
+        if item is _DONE:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def _decide(writer: IndexWriter, items: Iterable[_Prepared], report: IngestReport) -> Iterator[_Prepared]:
+    """Keep what needs embedding; count unchanged releases and duplicates (stored once, id kept as alias)."""
     seen_ids: dict[str, str] = {}
     seen_content: dict[str, str] = {}
-    prepared: list[_Prepared] = []
-    embedder = writer.embedder
-    for release in releases:
+    for item in items:
+        release = item.release
         if release.id in seen_ids:  # same id twice in one batch: first one wins
             report.duplicates += 1
             if seen_ids[release.id] != release.record_hash:
@@ -154,14 +195,7 @@ def _prepare(writer: IndexWriter, releases: Iterable[Release], report: IngestRep
                 report.duplicates += 1
                 writer.add_alias(release.id, status.duplicate_of)
             continue
-        chunks = chunk_release(release, max_tokens=embedder.max_tokens, overlap_tokens=embedder.max_tokens // 5,
-                               count_tokens=embedder.count_tokens)
-        if not chunks:
-            report.problems.append(Problem(release.source or release.id, None, "no text left to index"))
-            report.rejected += 1
-            continue
-        prepared.append(_Prepared(release, chunks))
-    return prepared
+        yield item
 
 
 def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestReport, bar) -> None:
@@ -190,12 +224,13 @@ def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestRepo
         report.chunks += result.chunks
 
 
-def _progress_bar(total: int, enabled: bool, stream: TextIO):
-    if not enabled or total == 0:
+def _progress_bar(enabled: bool, stream: TextIO):
+    """Chunks embedded, with the rate; the total is unknown while files are still being read."""
+    if not enabled:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="chunk", desc="embedding", file=stream, smoothing=0.1, mininterval=0.5)
+    return tqdm(unit="chunk", desc="embedding", file=stream, smoothing=0.1, mininterval=0.5)
 
 
 def remove_releases(index_dir: str | Path, release_ids: Iterable[str]) -> tuple[list[str], list[str]]:
