@@ -63,20 +63,23 @@ class Assistant:
 
     @classmethod
     def open(cls, index_dir: str | Path, *, answerer: str = "extractive", llm_settings: Any = None,
-             retriever: Any = None, **settings: Any) -> "Assistant":
-        """Open the index at `index_dir` (IndexProblem subclasses say what is wrong with it)."""
+             llm: Any = None, retriever: Any = None, **settings: Any) -> "Assistant":
+        """Open the index at `index_dir` (IndexProblem subclasses say what is wrong with it).
+
+        `answerer="llm"` adds the LLM answerer, configured by `llm_settings` (an `LLMSettings`)
+        or the COMMUNIQUE_LLM_* environment variables; `llm` passes a ready `LLMAnswerer`.
+        """
         if answerer not in ("extractive", "llm"):
             raise ValueError(f"answerer must be 'extractive' or 'llm', not {answerer!r}")
         if retriever is None:
             from index.retriever import Retriever
 
             retriever = Retriever.open(index_dir, verify=False)
-        llm = None
-        if answerer == "llm":
+        if answerer == "llm" and llm is None:
             from assistant.llm import LLMAnswerer, LLMSettings
 
             llm = LLMAnswerer(llm_settings if llm_settings is not None else LLMSettings.from_env())
-        return cls(retriever, AssistantConfig(answerer=answerer, **settings), llm)
+        return cls(retriever, AssistantConfig(answerer=answerer, **settings), llm if answerer == "llm" else None)
 
     # -- public API -----------------------------------------------------------------------
     def ask(self, question: Any, history: Iterable[Any] | None = None, lang: str | None = None,
@@ -112,14 +115,14 @@ class Assistant:
             resolution = self.llm.rewrite_followup(q, turns, resolution)
         draft = self._draft(resolution, source_lang=source_lang, department=department,
                             explicit_dates=bool(date_from or date_to))
-        answer_started = time.perf_counter()
         extractive = self._extractive_answer(draft, notice)
         if self.llm is None or draft.abstained:
             for piece in _pieces(extractive.text):
                 yield piece
-            extractive.timings = _timings(started, draft.retrieval_ms, answer_started)
+            extractive.timings = _timings(started, draft.retrieval_ms, started)
             yield extractive
             return
+        answer_started = time.perf_counter()
         final: Answer | None = None
         for item in self.llm.stream_answer(draft, extractive, self):
             if isinstance(item, Answer):
@@ -373,9 +376,14 @@ def _pieces(text: str) -> Iterator[str]:
 
 
 def _timings(started: float, retrieval_ms: float, answer_started: float) -> dict[str, float]:
+    """ms: `retrieval` (index searches), `answering` (everything else), `total`; `llm` when one answered."""
     now = time.perf_counter()
-    return {
+    total = (now - started) * 1000
+    timings = {
         "retrieval": round(retrieval_ms, 2),
-        "answering": round((now - answer_started) * 1000, 2),
-        "total": round((now - started) * 1000, 2),
+        "answering": round(max(0.0, total - retrieval_ms), 2),
+        "total": round(total, 2),
     }
+    if answer_started > started:
+        timings["llm"] = round((now - answer_started) * 1000, 2)
+    return timings

@@ -30,7 +30,7 @@ from ingest.pipeline import ingest_paths
 from reliability_support import REPO_ROOT, child_env, communique_command, release_record, run_cli, write_jsonl
 
 QUERIES = ["investment in project number 5003 in Sherbrooke", "jobs created in Halifax", "projet à Regina"]
-NEW_RELEASES = 1200  # several embedding batches: long enough to be killed in the middle
+NEW_RELEASES = 600  # several embedding batches: long enough to be killed in the middle
 
 
 # --- a real process killed mid-ingest ------------------------------------------------------
@@ -74,8 +74,8 @@ class _StderrWatcher:
 
     def embedded(self) -> int:
         """Chunks the progress bar says are done so far."""
-        done = re.findall(r"embedding:.*?(\d+)/(\d+)", self.text)
-        return max((int(d) for d, _ in done), default=0)
+        done = re.findall(r"(\d+)(?:/\d+)?(?:chunk)? \[\d", self.text)  # "256chunk [00:14" or "256/600 [00:14"
+        return max((int(d) for d in done), default=0)
 
     def join(self) -> None:
         self._thread.join(timeout=10)
@@ -110,8 +110,8 @@ def _assert_complete(index_dir: Path, n_new: int) -> None:
     assert n_chunks == stats.chunks == retriever._snapshot.vectors.total == retriever._snapshot.lexical.size
     content = store._connect().execute("SELECT count(DISTINCT content_hash), count(*) FROM releases").fetchone()
     assert content[0] == content[1]  # no release stored twice under two ids
-    probe = release_record(1117, prefix="new")
-    assert retriever.search(probe["title"], k=1)[0].release_id == "new-1117"
+    probe = release_record(517, prefix="new")
+    assert retriever.search(probe["title"], k=1)[0].release_id == "new-517"
     assert not [p for p in index_dir.iterdir() if p.name.endswith(".staging")]
 
 
@@ -202,20 +202,69 @@ DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("damage", sorted(DAMAGE))
-def test_info_on_a_damaged_index_names_the_problem_and_how_to_rebuild(base, tmp_path, damage):
+def _info_in_one_child(index_dirs: list[Path]) -> dict[str, dict]:
+    """`communique info --index DIR` for many folders through the console script's entry point
+    (`ui.cli:main`) in one child process: starting one process per folder costs seconds each."""
+    code = """
+import contextlib, io, json, sys
+from ui.cli import main
+out = {}
+for d in sys.argv[1:]:
+    err, std = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(std):
+        try:
+            rc = main(["info", "--index", d])
+        except BaseException as exc:
+            rc = "raised " + type(exc).__name__ + ": " + str(exc)
+    out[d] = {"rc": rc, "stderr": err.getvalue(), "stdout": std.getvalue()}
+print(json.dumps(out))
+"""
+    result = subprocess.run([sys.executable, "-c", code, *map(str, index_dirs)], cwd=REPO_ROOT, env=child_env(),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def damaged(base, tmp_path_factory) -> dict[str, tuple[Path, Path, dict]]:
+    """Every kind of damage applied to its own copy of the index, and what `info` said about it."""
     root, base_file, new_file, pristine = base
-    index_dir = _copy_index(pristine, tmp_path / "index")
-    name, mutate = DAMAGE[damage]
-    target = generations.current_generation(index_dir) / name
-    mutate(target)
-    result = run_cli("info", "--index", index_dir)
-    assert result.returncode == 1, result.stdout
-    assert "Traceback" not in result.stderr and not result.stdout
-    assert target.resolve().name in result.stderr or target.name in result.stderr, result.stderr
-    assert "communique ingest" in result.stderr and str(index_dir) in result.stderr
+    folder = tmp_path_factory.mktemp("damaged")
+    copies: dict[str, tuple[Path, Path]] = {}
+    for n, damage in enumerate(sorted(DAMAGE)):
+        index_dir = _copy_index(pristine, folder / f"d{n}")
+        name, mutate = DAMAGE[damage]
+        target = generations.current_generation(index_dir) / name
+        mutate(target)
+        copies[damage] = (index_dir, target)
+    for n, damage in enumerate(sorted(DEEP_DAMAGE)):
+        index_dir = _copy_index(pristine, folder / f"deep{n}")
+        DEEP_DAMAGE[damage][0](generations.current_generation(index_dir))
+        copies[damage] = (index_dir, index_dir)
+    said = _info_in_one_child([d for d, _ in copies.values()])
+    return {damage: (d, t, said[str(d)]) for damage, (d, t) in copies.items()}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_info_on_a_damaged_index_names_the_problem_and_how_to_rebuild(damaged, damage):
+    index_dir, target, said = damaged[damage]
+    assert said["rc"] == 1, said
+    assert not said["stdout"]
+    assert target.name in said["stderr"], said["stderr"]
+    assert "communique ingest" in said["stderr"] and str(index_dir) in said["stderr"]
     with pytest.raises(IndexProblem):
         Retriever.open(index_dir)
+
+
+def test_info_as_a_real_process_on_a_damaged_index(base, tmp_path):
+    """The console script end to end: exit 1, a message, no traceback."""
+    index_dir = _copy_index(base[3], tmp_path / "index")
+    _truncate(generations.current_generation(index_dir) / "vectors-en.faiss")
+    result = run_cli("info", "--index", index_dir)
+    assert result.returncode == 1 and not result.stdout
+    assert "Traceback" not in result.stderr
+    assert "vectors-en.faiss" in result.stderr and "truncated" in result.stderr
+    assert f"communique ingest YOUR_FILES --index {index_dir}" in result.stderr
 
 
 def test_info_on_a_missing_index_says_how_to_build_one(tmp_path):
@@ -322,18 +371,13 @@ DEEP_DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", sorted(DEEP_DAMAGE))
-def test_damage_past_the_checksums_is_a_clear_error_not_a_crash(base, tmp_path, damage):
-    root, base_file, new_file, pristine = base
-    index_dir = _copy_index(pristine, tmp_path / "index")
-    gen = generations.current_generation(index_dir)
-    mutate, expected = DEEP_DAMAGE[damage]
-    mutate(gen)
+def test_damage_past_the_checksums_is_a_clear_error_not_a_crash(damaged, damage):
+    index_dir, _, said = damaged[damage]
+    expected = DEEP_DAMAGE[damage][1]
     with pytest.raises((IndexCorrupted, EmbedderMismatch)) as caught:
         Retriever.open(index_dir).search("project in Moncton")
     assert expected in str(caught.value)
-    result = run_cli("info", "--index", index_dir)
-    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-    assert expected in result.stderr
+    assert said["rc"] == 1 and expected in said["stderr"], said
 
 
 class _Payload:

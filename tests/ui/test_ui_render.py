@@ -150,3 +150,18 @@ def test_stats_line_lists_counts_by_language_and_is_escaped():
     assert "12 releases (EN 6, FR 6)" in out and "40 passages (EN 19, FR 21)" in out
     assert "2025-11-27 21:40:00" in out and "use&lt;script&gt;" in out
     assert "12 communiqués" in render_stats(Stats(), "fr")
+
+
+def test_meta_line_names_the_department_when_known_else_a_short_source():
+    from ui.render import origin_of
+
+    assert origin_of("releases.jsonl", {"department": "Health Canada"}) == "Health Canada"
+    assert origin_of("releases.jsonl", {}) == "releases.jsonl"
+    long = "samples (written by Communiqué from the facts of https://www.canada.ca/" + "x" * 200 + ")"
+    assert len(origin_of(long, None)) == 90 and origin_of(long, None).endswith("…")
+    quote = "Les travaux commenceront en mai 2025 à Halifax."
+    start = TEXT.index("Les travaux")
+    hit = _hit(start, len(TEXT), "c1", metadata={"department": "Transports <i>Canada</i>"})
+    answer = Answer(text=f"{quote} [1]", language="fr", abstained=False, citations=[_citation(quote)], presented=[hit])
+    _, body = render_sources(answer, "en")
+    assert '<span class="cq-source">Transports &lt;i&gt;Canada&lt;/i&gt;</span>' in body

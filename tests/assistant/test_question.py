@@ -1,0 +1,128 @@
+"""Question analysis: language of short questions, dates named, kinds, and odd input."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.question import MAX_QUESTION_CHARS, analyse, clean_question, detect_language, question_kind
+
+
+@pytest.mark.parametrize(
+    "question, lang",
+    [
+        ("Et où ?", "fr"),
+        ("Combien ?", "fr"),
+        ("Qui l'a annoncé ?", "fr"),
+        ("Quand le chenal rouvrira-t-il ?", "fr"),
+        ("Où s'est tenu ALL IN ?", "fr"),
+        ("And how much funding?", "en"),
+        ("Who announced it?", "en"),
+        ("Where?", "en"),
+        ("What about Jasper?", "en"),
+        ("How many people attended ALL IN 2025?", "en"),
+        ("Quel est le montant accordé à Montréal?", "fr"),
+    ],
+)
+def test_language_of_short_questions(question, lang):
+    assert analyse(question).lang == lang
+
+
+def test_language_hint_wins_and_unclear_questions_take_the_default():
+    assert analyse("Scale AI", lang="fr").lang == "fr"
+    assert analyse("Scale AI", default_lang="fr").lang == "fr"
+    assert detect_language("Jasper")[1] is False  # a bare name says nothing: not confident
+
+
+@pytest.mark.parametrize(
+    "question, date_from, date_to, retrieval",
+    [
+        ("What was announced in September 2025?", "2025-09-01", "2025-09-30", "What was announced?"),
+        ("Qu'a-t-on annoncé en juin 2024 ?", "2024-06-01", "2024-06-30", "Qu'a-t-on annoncé?"),
+        ("Qui a parlé le 25 septembre 2025 ?", "2025-09-25", "2025-09-25", "Qui a parlé?"),
+        ("What happened on September 25, 2025?", "2025-09-25", "2025-09-25", "What happened?"),
+        ("Which notices were issued in 2024?", "2024-01-01", "2024-12-31", "Which notices were issued?"),
+        ("Since June 2024, which flags were lowered?", "2024-06-01", None, "which flags were lowered?"),
+        ("What was announced before 2024?", None, "2023-12-31", "What was announced?"),
+        ("Ce qui a été annoncé entre mai 2024 et juillet 2024", "2024-05-01", "2024-07-31", "Ce qui a été annoncé"),
+        ("What happened on 2024-02-29?", "2024-02-29", "2024-02-29", "What happened?"),
+    ],
+)
+def test_dates_named_become_a_filter_and_leave_the_query(question, date_from, date_to, retrieval):
+    q = analyse(question)
+    assert (q.date_from, q.date_to) == (date_from, date_to)
+    assert q.retrieval_text == retrieval
+    assert q.dates_from_text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many people attended ALL IN 2025?",  # a name, not "in 2025"
+        "What is the 2030 emissions plan?",  # a year without a preposition is not a date filter
+        "What was announced last June?",  # relative: no reference date, so no filter
+        "What happened on 31 February 2024?",  # not a date
+        "What did they announce in June?",  # a month without a year is ambiguous
+    ],
+)
+def test_no_date_filter_without_an_absolute_date(question):
+    q = analyse(question)
+    assert (q.date_from, q.date_to) == (None, None)
+    assert not q.dates_from_text
+
+
+def test_explicit_dates_override_the_question():
+    q = analyse("What was announced in June 2024?", date_from="2020-01-01")
+    assert (q.date_from, q.date_to) == ("2020-01-01", None)
+    assert not q.dates_from_text
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Who said that Canada must keep up its efforts?", "who_said"),
+        ("Qui a dit que le Canada doit poursuivre ses efforts ?", "who_said"),
+        ("Quel ministre a déclaré que l'IA évolue rapidement ?", "who_said"),
+        ("Whose words were quoted about the task force?", "who_said"),
+        ("How much funding was announced?", "amount"),
+        ("Combien de participants ?", "amount"),
+        ("What is the value of the agreement?", "amount"),
+        ("Where was the announcement made?", "place"),
+        ("Et où ?", "place"),
+        ("Dans quelle ville le drapeau est-il en berne ?", "place"),
+        ("When will the channel reopen?", "date"),
+        ("Jusqu'à quand les drapeaux sont-ils en berne ?", "date"),
+        ("Who announced the funding?", "person"),
+        ("Quelle ministre a annoncé l'aide ?", "person"),
+        ("Why was the area closed?", "reason"),
+        ("Joly ou Solomon ?", "other"),  # « ou » (or) is not « où » (where)
+        ("What did the minister who visited Jasper announce?", "other"),  # relative "who"
+        ("Qu'est-ce qui a été annoncé ?", "other"),
+    ],
+)
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_several_kinds_in_one_question():
+    assert analyse("Jusqu'à quand et où les drapeaux ont-ils été mis en berne ?").kinds == ("date", "place")
+    assert analyse("When will the school open, and how many students will it serve?").kinds == ("date", "amount")
+    assert analyse("Until when are flags lowered?").until
+
+
+@pytest.mark.parametrize("raw, problem", [("", "empty"), ("   \n\t ", "empty"), (None, "empty"), ("🙂🙂🙂", "no_words"),
+                                          ("?!...", "no_words")])
+def test_empty_and_wordless_questions(raw, problem):
+    assert clean_question(raw)[1] == problem
+    assert analyse(raw).problem == problem
+
+
+def test_very_long_questions_are_cut_at_a_word():
+    text, problem = clean_question("How much funding " * 2000)
+    assert problem == "truncated"
+    assert len(text) <= MAX_QUESTION_CHARS and not text.endswith(" ")
+
+
+def test_control_characters_are_removed_and_html_or_sql_kept_as_words():
+    text, problem = clean_question("What\x00 about\x07 <b>Jasper</b>; DROP TABLE releases;--")
+    assert problem is None and "\x00" not in text and "\x07" not in text
+    q = analyse("SELECT * FROM releases WHERE 1=1; --")
+    assert q.problem is None and q.lang in ("fr", "en")
