@@ -42,12 +42,12 @@ class Signals:
 @dataclass(frozen=True)
 class Policy:
     threshold: float = 0.60  # same-language answers
-    threshold_cross: float = 0.55  # answers quoted from the other language
+    threshold_cross: float = 0.6  # answers quoted from the other language
 
 
 # (intercept, weights) of the two logistic models.
-_SAME = (-5.2, {"coverage": 2.6, "context_coverage": 1.5, "specifics": 3.0, "dense": 3.5})
-_CROSS = (-5.3, {"context_coverage": 2.4, "specifics": 0.95, "semantic": 2.7, "cue": 3.0})
+_SAME = (-4.85, {"coverage": 2.2, "context_coverage": 1.0, "specifics": 3.05, "dense": 3.9})
+_CROSS = (-5.95, {"context_coverage": 2.3, "specifics": 1.8, "semantic": 2.45, "cue": 2.9})
 
 
 def confidence(s: Signals) -> float:

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 from assistant import abstain
 from assistant.crosslang import counterpart
 from assistant.dates import mentions_range
-from assistant.extractive import Sentence, Terms, collect, has_stem, idf_lookup, question_terms, score, select
+from assistant.extractive import Sentence, Terms, collect, idf_lookup, question_terms, score, select, word_index
 from assistant.followup import Resolution, normalise_history, resolve
 from assistant.models import Answer, Citation
 from assistant.question import MAX_QUESTION_CHARS, Question, analyse
@@ -51,6 +51,7 @@ class _Draft:
     abstained: bool
     retrieval_ms: float
     dated: bool
+    source_lang: str | None = None
 
 
 class Assistant:
@@ -204,7 +205,7 @@ class Assistant:
             best = max(chosen, key=lambda s: s.score)
             abstained = not mentions_range(best.text, *must_mention)
         return _Draft(q, resolution, hits, releases, chosen, terms, signals, abstained, retrieval_ms,
-                      dated or must_mention is not None)
+                      dated or must_mention is not None, source_lang)
 
     def _signals(self, chosen: list[Sentence], terms: Terms, releases: dict[str, Release], q: Question) -> abstain.Signals:
         best = max(chosen, key=lambda s: s.score)
@@ -219,10 +220,13 @@ class Assistant:
         if terms.specifics:
             texts = [releases[rid] for rid in {s.release_id for s in chosen} if rid in releases]
             texts += [r for r in (self.retriever.release(t) for t in {t for s in chosen for t in s.hit.translations}) if r]
-            haystack = " ".join(fold(r.title + " " + r.text[:200_000]) for r in texts)
-            # A name counts as present when most of its words are ("Nouveau-Brunswick" for "New Brunswick").
+            indexes = [word_index(r) for r in texts]
+            # A name counts as present when most of its words are ("Nouveau-Brunswick" for "New Brunswick");
+            # across languages, where a translated name keeps only some words, when any of them is.
+            cross = best.lang != q.lang
             found = sum(
-                1 for group in terms.specifics if sum(has_stem(haystack, s) for s in group) >= max(1, len(group) / 2)
+                1 for group in terms.specifics
+                if sum(any(ix.has(s) for ix in indexes) for s in group) >= (1 if cross else max(1, len(group) / 2))
             ) / len(terms.specifics)
         coverage = best.focus_coverage
         resolution_followup = bool(set(terms.subject_weights) - set(terms.focus))
@@ -288,8 +292,8 @@ class Assistant:
             return None
         span = Span(sent.start, sent.end, sent.text)
         q = draft.question
-        if sent.lang == q.lang or not sent.hit.translations:
-            return release, span, sent.hit.chunk_id
+        if sent.lang == q.lang or not sent.hit.translations or draft.source_lang:
+            return release, span, sent.hit.chunk_id  # (sources restricted to one language: quote those)
         for tid in sent.hit.translations:
             target = draft.releases.get(tid) or self.retriever.release(tid)
             if target is None or target.lang != q.lang:

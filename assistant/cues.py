@@ -89,11 +89,14 @@ CONTACT = re.compile(r"@\w+\.\w|\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|\bhttps?://|\bww
 
 def cue_strength(kind: str, sentence: str) -> float:
     """0..1: how clearly `sentence` holds the kind of answer `kind` asks for (1.0 for `other`)."""
-    if kind == "amount":
+    if kind == "amount":  # "how much": money, a share, a rate
         if MONEY.search(sentence):
             return 1.0
         body = DATELINE.sub("", sentence, count=1)
-        return 0.7 if NUMBER.search(body) else 0.0
+        return 0.4 if NUMBER.search(body) else 0.0
+    if kind == "count":  # "how many": any number of things
+        body = DATELINE.sub("", sentence, count=1)
+        return 1.0 if NUMBER.search(body) or MONEY.search(body) else 0.0
     if kind == "date":
         body = DATELINE.sub("", sentence, count=1)
         if DATE.search(body):

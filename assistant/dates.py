@@ -98,6 +98,7 @@ def find_dates(question: str) -> list[DateMention]:
                 continue
             rng = _range(kind, match)
             if rng is None:
+                taken.append((match.start(), match.end()))  # "31 February 2024" is no date at all
                 continue
             start = match.start()
             lead = _LEAD_IN.search(folded[:start])

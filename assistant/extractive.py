@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -108,14 +110,53 @@ def question_terms(resolution: Resolution, idf: Callable[[str], float | None]) -
     return Terms(weights, frozen, frozenset(stem(t) for t in focus), frozenset(name_stems), tuple(groups), subject)
 
 
-def has_stem(folded_text: str, stem_: str) -> bool:
-    """Does a word of `folded_text` start with `stem_` (a number: the whole number)?"""
-    if stem_.isdigit():
-        return re.search(rf"(?<![\d.,]){stem_}(?![\d])", _DIGIT_GROUPS.sub("", folded_text)) is not None
-    return re.search(rf"\b{re.escape(stem_)}", folded_text) is not None
+class WordIndex:
+    """A release's folded text, for "does a word start with this stem?".
+
+    Folded once per release (and cached a little); each look-up is then one C-level regex scan.
+    Tokenising whole releases into sets was slower than scanning for the few question terms.
+    """
+
+    __slots__ = ("folded", "joined", "_memo")
+
+    def __init__(self, text: str) -> None:
+        self.folded = fold(text)
+        self.joined: str | None = None  # digit groups joined ("600 000" -> "600000"), made on demand
+        self._memo: dict[str, bool] = {}
+
+    def has(self, stem_: str) -> bool:
+        found = self._memo.get(stem_)
+        if found is None:
+            if stem_.isdigit():
+                if self.joined is None:
+                    self.joined = _DIGIT_GROUPS.sub("", self.folded)
+                found = re.search(rf"(?<![\d.,]){stem_}(?![\d])", self.joined) is not None
+            else:
+                found = re.search(rf"\b{re.escape(stem_)}", self.folded) is not None
+            self._memo[stem_] = found
+        return found
 
 
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[\s\u00a0\u202f,](?=\d{3}\b)")
+_WORD_INDEXES: "OrderedDict[tuple[str, int, int], WordIndex]" = OrderedDict()
+_WORD_INDEX_LOCK = threading.Lock()
+
+
+def word_index(release: Release) -> WordIndex:
+    """The WordIndex of a release's title and text (first 100,000 characters), from a small LRU cache."""
+    text = release.title + "\n" + release.text[:100_000]
+    key = (release.id, len(text), hash(text))
+    with _WORD_INDEX_LOCK:
+        cached = _WORD_INDEXES.get(key)
+        if cached is not None:
+            _WORD_INDEXES.move_to_end(key)
+            return cached
+    built = WordIndex(text)
+    with _WORD_INDEX_LOCK:
+        _WORD_INDEXES[key] = built
+        while len(_WORD_INDEXES) > 256:
+            _WORD_INDEXES.popitem(last=False)
+    return built
 
 
 def release_coverage(release: Release, weights: Mapping[str, float]) -> float:
@@ -123,8 +164,8 @@ def release_coverage(release: Release, weights: Mapping[str, float]) -> float:
     total = sum(weights.values())
     if not total:
         return 0.0
-    folded = fold(release.title + "\n" + release.text[:100_000])
-    return sum(w for s, w in weights.items() if has_stem(folded, s)) / total
+    words = word_index(release)
+    return sum(w for s, w in weights.items() if words.has(s)) / total
 
 
 def collect(hits: list[Hit], releases: Mapping[str, Release]) -> list[Sentence]:

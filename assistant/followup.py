@@ -166,9 +166,11 @@ def resolve(question: Question, history: Iterable[Any] | None) -> Resolution:
         names: list[str] = []
         carried = [w for w in prior.focus_words + prior.carried_words if w not in prior_name_words]
     else:
-        answer_names = names_in(_strip_citations(last_answer), limit=3)
+        answer_text = _strip_citations(last_answer)
+        answer_names = names_in(answer_text, limit=3)
         names = [n for n in dict.fromkeys(prior.names + tuple(answer_names)) if n not in question.text]
-        carried = list(prior.focus_words + prior.carried_words)
+        # The last answer may have introduced the subject ("A new pedestrian bridge"): a few of its words.
+        carried = list(prior.focus_words + prior.carried_words) + _topic_words(answer_text)[:6]
     name_words = {w for n in names for w in tokenize(n)}
     carried = [w for w in dict.fromkeys(carried) if w not in focus and w not in name_words][:12]
     query = " ".join(p for p in [question.retrieval_text, *names, " ".join(carried)] if p).strip()

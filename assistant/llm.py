@@ -216,7 +216,7 @@ def ground(text: str, passages: list[Hit], draft: "_Draft", q: Question) -> Answ
     by_passage: dict[int, int] = {}
     out: list[str] = []
     for sentence in _sentences_with_marks(text):
-        body = _CITE.sub("", sentence).strip()
+        body = re.sub(r"\s+([.!?…,;:])", r"\1", _CITE.sub("", sentence)).strip()
         marks: list[str] = []
         for raw in _CITE.findall(sentence):
             n = int(raw)
@@ -284,7 +284,7 @@ def _sentences_with_marks(text: str) -> list[str]:
 
 
 def _before_final_punct(text: str) -> str:
-    return re.sub(r"[.!?…]+$", "", text)
+    return re.sub(r"[.!?…]+$", "", text).rstrip()
 
 
 def _final_punct(text: str) -> str:

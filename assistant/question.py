@@ -53,10 +53,17 @@ _OPENER = (
 )
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
+        "count",
+        re.compile(
+            r"\bhow\s+many\b|\bcombien\s+(?:de|d')\s*(?!dollars?\b|argent\b|fonds\b|financement\b)"
+            r"|\b(?:what|which)\s+number\s+of\b|\bnumber\s+of\b|\bquel\s+nombre\b|\ble\s+nombre\b"
+        ),
+    ),
+    (
         "amount",
         re.compile(
-            r"\bhow\s+(?:much|many|large|big)\b|\bwhat\s+(?:amount|sum|budget|number|percentage|share)\b"
-            r"|\b(?:amount|sum|number)\s+of\b|\bcost\b|\bcombien\b|\bquel(?:le)?s?\s+(?:montant|somme|budget|nombre|"
+            r"\bhow\s+(?:much|large|big)\b|\bwhat\s+(?:amount|sum|budget|percentage|share)\b"
+            r"|\b(?:amount|sum)\s+of\b|\bcost\b|\bcombien\b|\bquel(?:le)?s?\s+(?:montant|somme|budget|nombre|"
             r"pourcentage|part|cout|enveloppe|investissement)\b|\ble\s+(?:montant|nombre|cout)\b"
         ),
     ),
@@ -106,7 +113,7 @@ class Question:
     text: str  # as asked, cleaned and capped
     lang: str  # "fr" or "en"
     lang_confident: bool
-    kind: str  # who_said, amount, place, date, person, reason, other
+    kind: str  # who_said, count, amount, place, date, person, reason, other
     date_from: str | None
     date_to: str | None
     retrieval_text: str

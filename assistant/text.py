@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.text import STOPWORDS
+from index.text import STOPWORDS, fold, tokenize  # noqa: F401  (re-exported: one tokenizer for index and answers)
 
 # Words that carry no topic in a question (interrogatives, auxiliaries, generic verbs).
 QUESTION_WORDS: frozenset[str] = frozenset(
@@ -21,7 +21,7 @@ QUESTION_WORDS: frozenset[str] = frozenset(
     tell say says said give list name please know there any some kind
     quoi quel quelle quels quelles qui quand comment combien pourquoi ou est ce qu
     dit dire donne donner liste nomme sait savoir il y-a ya t peux pouvez ete etait
-    happen happened happens occur occurred passe passee s'est-il faite faites fait made done took
+    happen happened happens occur occurred passe passee s'est-il faite faites fait made done took being been
     """.split()
 )
 
@@ -52,36 +52,6 @@ _TRAILING_SPACE = re.compile(r"\s+$")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.]*)[.!?…]+[»\"”’)\]]*$")
 
 MAX_SENTENCE_CHARS = 600
-
-
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’ʼ]", re.IGNORECASE)
-_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
-_DIGIT_GROUP = re.compile(r"(?<=\d)[\s\u00a0\u202f\u2009,](?=\d{3}\b)")
-
-
-def fold(text: str) -> str:
-    """`index.text.fold` (case and accents folded) for Latin-script text, about 3× faster.
-
-    Folding runs on every candidate sentence and release per question: decomposing the whole
-    string in C and deleting the Latin combining-mark blocks with one regex avoids a Python
-    loop over characters. Combining marks of other scripts are kept (irrelevant for FR/EN).
-    """
-    text = text.casefold().replace("œ", "oe").replace("æ", "ae")
-    if text.isascii():
-        return text
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-
-
-def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Same tokens as `index.text.tokenize`, faster (see `fold`)."""
-    text = _DIGIT_GROUP.sub("", text)
-    text = _ELISION.sub(" ", text)
-    tokens = _TOKEN.findall(fold(text))
-    tokens = [t.replace(",", "").replace(".", "") if t[0].isdigit() else t for t in tokens]
-    if keep_stopwords:
-        return tokens
-    return [t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
 
 
 @dataclass(frozen=True)

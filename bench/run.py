@@ -114,6 +114,14 @@ class _Run:
             self.builds["full"] = ensure_index(self.full_index, full_sources(self.corpus), embedder="use", log=self.log)
         return self.builds["full"]
 
+    def main_index(self) -> Path:
+        """The index the single-index sections use: the full corpus, or ~10k chunks when quick."""
+        if self.config.quick:
+            self.ensure_shared()
+            return self.shared_index
+        self.ensure_full()
+        return self.full_index
+
     def indexes(self) -> list[tuple[str, Path]]:
         out = [("~10k chunks", self.shared_index)]
         if not self.config.quick:
@@ -192,10 +200,12 @@ class _Run:
             sample = f"{r.chunks} chunks of {teasers + provincial} records, {r.mean_chars:.0f} chars"
             self.report.add(Figure.of(section, "embedder alone", r.embed_rate, note=sample + (f"; {note}" if note else "")))
             self.report.add(Figure.of(section, "whole ingest", r.ingest_rate))
-            over = r.overhead.scaled(100.0, "%")
-            self.report.add(Figure.of(section, "ingest overhead", over, target="≤ 10 %",
-                                      met=over.median <= TARGETS["overhead"] * 100,
-                                      note=f"in-run (IngestReport.embed_seconds): {_pct(r.in_run_overhead.median):.0f} %"))
+            inline = r.in_run_overhead.scaled(100.0, "%")
+            self.report.add(Figure.of(section, "ingest overhead", inline, target="≤ 10 %",
+                                      met=inline.median <= TARGETS["overhead"] * 100,
+                                      note="whole ingest vs its own embedding time (same run); separate "
+                                           f"embedding pass: {_pct(r.overhead.median):.0f} % wall, "
+                                           f"{_pct(r.cpu_overhead.median):.0f} % CPU"))
         if not cfg.quick:
             build = self.ensure_full()
             overhead = build.seconds / build.embed_seconds - 1 if build.embed_seconds else None
@@ -254,11 +264,7 @@ class _Run:
         from bench.coldstart import measure_cold_start
         from bench.subprocess_task import run_task
 
-        index_dir = self.shared_index if self.config.quick else self.full_index
-        if self.config.quick:
-            self.ensure_shared()
-        else:
-            self.ensure_full()
+        index_dir = self.main_index()
         question = self.queries[0].question
         self.log("cold start…")
         cold = measure_cold_start(index_dir, question, runs=2 if self.config.quick else 5)
@@ -276,11 +282,7 @@ class _Run:
     def threads(self) -> None:
         from bench.subprocess_task import run_task
 
-        index_dir = self.shared_index if self.config.quick else self.full_index
-        if self.config.quick:
-            self.ensure_shared()
-        else:
-            self.ensure_full()
+        index_dir = self.main_index()
         self.log("thread settings…")
         res = run_task("threads", {"index": str(index_dir), "queries": [q.search_text for q in self.queries[:40]],
                                    "passes": 1 if self.config.quick else 2, "e5": not self.config.quick})
@@ -303,11 +305,7 @@ class _Run:
     def profile(self) -> None:
         from bench.subprocess_task import run_task
 
-        index_dir = self.shared_index if self.config.quick else self.full_index
-        if self.config.quick:
-            self.ensure_shared()
-        else:
-            self.ensure_full()
+        index_dir = self.main_index()
         self.log("profiling warm asks…")
         res = run_task("profile", {"index": str(index_dir), "queries": self.worker_queries(30 if self.config.quick else 60)})
         self.report.details["profile"] = res
@@ -319,11 +317,7 @@ class _Run:
         from bench import scale as sc
         from bench.subprocess_task import run_task
 
-        source = self.full_index if not self.config.quick else self.shared_index
-        if self.config.quick:
-            self.ensure_shared()
-        else:
-            self.ensure_full()
+        source = self.main_index()
         args = {**sc.DEFAULTS, **self.config.scale, "index": str(source),
                 "queries": [q.search_text for q in self.queries], "cache": str(self.out / "scale-cache")}
         self.log(f"scale: exact vs approximate search up to {max(args['sizes']):,} vectors (long)…")

@@ -112,7 +112,9 @@ def recall(found: np.ndarray, truth: np.ndarray, k: int) -> float:
     return float(np.mean(hits))
 
 
-def _build(kind: str, x: np.ndarray, params: dict[str, Any], rng: np.random.Generator) -> tuple[Any, dict[str, Any]]:
+def _build(kind: str, x: np.ndarray, params: dict[str, Any], rng: np.random.Generator,
+           centroids: dict[tuple[int, int], np.ndarray]) -> tuple[Any, dict[str, Any]]:
+    """A new index of `kind` over `x`; IVF kinds of one size share one trained coarse quantizer."""
     import faiss
 
     n, d = x.shape
@@ -123,8 +125,11 @@ def _build(kind: str, x: np.ndarray, params: dict[str, Any], rng: np.random.Gene
         index.add(x)
         info.update(M=index.hnsw.nb_neighbors(1), efConstruction=index.hnsw.efConstruction)
         return index, info
-    nlist = int(params.get("nlist") or max(16, 4 * int(np.sqrt(n))))
+    nlist = int(params.get("nlist") or max(16, 2 * int(np.sqrt(n))))
     quantizer = faiss.IndexFlatIP(d)
+    shared = centroids.get((n, nlist))
+    if shared is not None:
+        quantizer.add(shared)  # trained already: IVF training then only fits the encoder
     if kind == "ivf":
         index = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
     elif kind == "ivf_sq8":
@@ -134,8 +139,9 @@ def _build(kind: str, x: np.ndarray, params: dict[str, Any], rng: np.random.Gene
         raise ValueError(f"unknown approximate index kind {kind!r}")
     train = x[rng.choice(n, size=min(n, 40 * nlist), replace=False)]
     index.train(train)
+    centroids.setdefault((n, nlist), index.quantizer.reconstruct_n(0, nlist))
     index.add(x)
-    info.update(nlist=nlist, trained_on=len(train))
+    info.update(nlist=nlist, trained_on=len(train), shared_quantizer=shared is not None)
     return index, info
 
 
@@ -148,7 +154,8 @@ def _set_search_param(index: Any, kind: str, value: int) -> str:
 
 
 def approximate(kind: str, x: np.ndarray, params: dict[str, Any], sweep: list[int], queries: np.ndarray,
-                truth: np.ndarray, *, passes: int, cache: Path | None, key: str, rng: np.random.Generator) -> dict[str, Any]:
+                truth: np.ndarray, *, passes: int, cache: Path | None, key: str, rng: np.random.Generator,
+                centroids: dict[tuple[int, int], np.ndarray] | None = None) -> dict[str, Any]:
     """Build (or load from the cache) one approximate index and sweep its search parameter."""
     import faiss
 
@@ -162,7 +169,7 @@ def approximate(kind: str, x: np.ndarray, params: dict[str, Any], sweep: list[in
     else:
         faiss.omp_set_num_threads(os.cpu_count() or 1)  # builds use every core
         t0 = time.perf_counter()
-        index, info = _build(kind, x, params, rng)
+        index, info = _build(kind, x, params, rng, {} if centroids is None else centroids)
         build_s = time.perf_counter() - t0
         meta = {"build_seconds": build_s, "build_vectors_per_second": n / build_s, **info, "cached": False}
         if cached is not None:
@@ -220,10 +227,11 @@ def scale_task(args: dict[str, Any]) -> dict[str, Any]:
             faiss.omp_set_num_threads(1)
     del flat
     results = []
+    centroids: dict[tuple[int, int], np.ndarray] = {}
     for spec in ann:
         size = int(spec["size"])
         results.append(approximate(spec["kind"], x[:size], dict(spec.get("params", {})), list(spec["sweep"]), queries,
-                                   truth[size], passes=passes, cache=cache, key=key, rng=rng))
+                                   truth[size], passes=passes, cache=cache, key=key, rng=rng, centroids=centroids))
     return {"dim": d, "queries": len(queries), "search_k": SEARCH_K, **origin, "exact": exact, "approximate": results,
             "peak_rss_mb": peak_rss_mb()}
 

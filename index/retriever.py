@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ from index.writer import RECORDS
 GENERATION_FILES = (RECORDS, LEXICAL_ARRAYS, LEXICAL_VOCAB, *(vector_file(g) for g in GROUPS))
 
 RRF_K = 60.0
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,18 @@ class Retriever:
                    auto_reload=auto_reload)
 
     # -- generations --------------------------------------------------------------------
+    def pinned(self) -> "Retriever":
+        """This retriever fixed on the generation loaded now (after an auto-reload check).
+
+        A search and the reads that follow it (release texts to quote, chunks, translations)
+        must come from one generation: with a shared retriever another thread's search may
+        switch generations in between, and an updated release's offsets would no longer match.
+        Take a pinned view per question; it costs one object, no loading.
+        """
+        self._maybe_reload()
+        return Retriever(self.index_dir, self.embedder, self._snapshot, settings=self.settings,
+                         verify=self._verify, auto_reload=False)
+
     def reload_if_changed(self) -> bool:
         """Switch to a newly published generation; searches in flight keep the old one."""
         name = generations.current_name(self.index_dir)
@@ -179,6 +194,13 @@ class Retriever:
         others = [i for i in store.pair_members(release.pair_id) if i != release_id]
         return list(store.get_releases(others).values())
 
+    def idf(self, term: str) -> float:
+        """BM25 inverse document frequency of a folded token (see `index.text.tokenize`) in this index."""
+        lexical = self._snapshot.lexical
+        n_docs = max(1, lexical.size)
+        df = lexical.document_frequency(term)
+        return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+
     def chunks_of(self, release_id: str) -> list[Chunk]:
         return self._snapshot.store.chunks_of(release_id)
 
@@ -202,7 +224,7 @@ class Retriever:
             raise ValueError(f"mode must be hybrid, dense or lexical, not {mode!r}")
         self._maybe_reload()
         snap = self._snapshot
-        query = (query or "").strip()
+        query = _LONE_SURROGATE.sub("\ufffd", query or "").strip()  # JSON clients can send them; no model takes them
         if not query or k <= 0:
             return []
         qlang = query_lang or guess_language(query)

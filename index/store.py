@@ -65,10 +65,15 @@ class RecordStore:
         self.path = path
         self.readonly = readonly
         self._local = threading.local()
+        self._shared: sqlite3.Connection | None = None
         if readonly:
             if not path.exists():
                 raise IndexCorrupted(f"{path}: record store missing")
             try:
+                if sqlite3.threadsafety == 3:  # serialized SQLite: one connection may serve every thread
+                    # Opened now, it keeps the file readable after a writer cleans this generation away;
+                    # a per-thread connection opened later by a new thread would find no file.
+                    self._shared = self._open_readonly()
                 self._connect().execute("SELECT count(*) FROM releases").fetchone()
             except sqlite3.DatabaseError as exc:
                 raise IndexCorrupted(f"{path}: record store unreadable ({exc})") from exc
@@ -77,13 +82,19 @@ class RecordStore:
             conn.executescript(SCHEMA)
             conn.commit()
 
-    # One connection per thread: sqlite3 connections must not be shared across threads.
+    def _open_readonly(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    # Writers (and readers where SQLite is not serialized): one connection per thread.
     def _connect(self) -> sqlite3.Connection:
+        if self._shared is not None:
+            return self._shared
         conn = getattr(self._local, "conn", None)
         if conn is None:
             if self.readonly:
-                uri = f"file:{self.path}?mode=ro&immutable=1"
-                conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                conn = self._open_readonly()
             else:
                 conn = sqlite3.connect(str(self.path), check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=OFF")
@@ -93,6 +104,9 @@ class RecordStore:
         return conn
 
     def close(self) -> None:
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()

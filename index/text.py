@@ -26,22 +26,37 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip accents (é→e, œ→oe) so both spellings match."""
+    """Lower-case and strip accents (é→e, œ→oe) so both spellings match.
+
+    Decomposes in C and deletes the combining-mark blocks with one regex: it runs on every
+    candidate sentence per question, where a per-character Python loop was 3× slower.
+    """
     text = text.casefold().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Folded word and number tokens; elisions dropped; `600 000` → `600000`."""
+    """Folded word and number tokens; elisions dropped; `600 000` → `600000`.
+
+    Stop-words are dropped unless written in capitals: "ALL IN" (an event) or "US" are names.
+    """
     text = _DIGIT_GROUP.sub("", text)
     text = _ELISION.sub(" ", text)
-    tokens = _TOKEN.findall(fold(text))
-    tokens = [t.replace(",", "").replace(".", "") if t[0].isdigit() else t for t in tokens]
-    if keep_stopwords:
-        return tokens
-    return [t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
+    out = []
+    for raw in _TOKEN.findall(text):
+        token = fold(raw)
+        if token[0].isdigit():
+            token = token.replace(",", "").replace(".", "")
+        elif not keep_stopwords and ((token in STOPWORDS and not (len(raw) > 1 and raw.isupper())) or len(token) < 2):
+            continue
+        out.append(token)
+    return out
 
 
 _FR_MARKERS = frozenset(

@@ -23,6 +23,7 @@ LINE_KEY = "_line"
 
 _RECORD_FIELDS = ("id", "lang", "title", "date", "url", "text", "pair_id", "source")
 _DATE_FALLBACKS = ("datetime", "published", "date_published", "pubDate", "issued", "created")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_file(path: Path) -> Iterator[Release | Problem]:
@@ -53,6 +54,7 @@ def record_to_release(obj: Any, path: Path, line: int | None, *, where: str = ""
     prefix = f"{where}: " if where else ""
     if not isinstance(obj, dict):
         return Problem(str(path), line, f"{prefix}expected a JSON object, got {type(obj).__name__}")
+    obj = _scrub_surrogates(obj)
     text = obj.get("text")
     if text is None:
         return Problem(str(path), line, f"{prefix}missing 'text' field")
@@ -81,6 +83,18 @@ def record_to_release(obj: Any, path: Path, line: int | None, *, where: str = ""
         pair_id=_as_str(obj.get("pair_id")) or None,
         metadata=metadata,
     )
+
+
+def _scrub_surrogates(value: Any) -> Any:
+    """JSON `\\ud800`-style escapes can yield lone surrogates, which no hash, database or model
+    accepts (one would abort the whole ingest): each becomes U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_scrub_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub_surrogates(k): _scrub_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _as_str(value: Any) -> str:

@@ -11,8 +11,17 @@ from ingest.problems import Problem
 SUPPORTED_EXTENSIONS = frozenset({".jsonl", ".json", ".txt", ".md", ".markdown", ".html", ".htm"})
 
 
+# A data folder's own documentation is not an announcement: skipped when walking a folder
+# (a file named explicitly is still read).
+FOLDER_DOCUMENTATION = frozenset({"readme", "license", "licence", "changelog", "contributing", "notice", "authors"})
+
+
 def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_EXTENSIONS
+
+
+def is_folder_documentation(path: Path) -> bool:
+    return path.stem.lower() in FOLDER_DOCUMENTATION
 
 
 def iter_source_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
@@ -66,7 +75,7 @@ def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Path | Proble
         if is_dir:
             yield from _walk(path, visited)
         elif is_file:
-            if is_supported(path):
+            if is_supported(path) and not is_folder_documentation(path):
                 yield from _check_file(path, explicit=False)
         elif is_supported(path):
             message = _broken_link_message(path) if entry.is_symlink() else "not a regular file"

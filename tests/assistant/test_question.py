@@ -83,7 +83,9 @@ def test_explicit_dates_override_the_question():
         ("Quel ministre a déclaré que l'IA évolue rapidement ?", "who_said"),
         ("Whose words were quoted about the task force?", "who_said"),
         ("How much funding was announced?", "amount"),
-        ("Combien de participants ?", "amount"),
+        ("Combien de participants ?", "count"),
+        ("How many people attended?", "count"),
+        ("Combien le fédéral investit-il ?", "amount"),
         ("What is the value of the agreement?", "amount"),
         ("Where was the announcement made?", "place"),
         ("Et où ?", "place"),
@@ -104,7 +106,7 @@ def test_question_kind(question, kind):
 
 def test_several_kinds_in_one_question():
     assert analyse("Jusqu'à quand et où les drapeaux ont-ils été mis en berne ?").kinds == ("date", "place")
-    assert analyse("When will the school open, and how many students will it serve?").kinds == ("date", "amount")
+    assert analyse("When will the school open, and how many students will it serve?").kinds == ("date", "count")
     assert analyse("Until when are flags lowered?").until
 
 

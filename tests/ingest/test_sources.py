@@ -110,3 +110,13 @@ def test_unlistable_folder_is_a_problem(tmp_path):
     finally:
         locked.chmod(0o755)
     assert isinstance(results[0], Problem)
+
+
+def test_folder_documentation_is_skipped_when_walking_but_read_when_named(tmp_path):
+    from ingest.sources import iter_source_files
+
+    (tmp_path / "README.md").write_text("# About this folder", encoding="utf-8")
+    (tmp_path / "LICENSE.txt").write_text("CC BY 4.0", encoding="utf-8")
+    (tmp_path / "release.txt").write_text("A release.", encoding="utf-8")
+    assert [p.name for p in iter_source_files([tmp_path])] == ["release.txt"]
+    assert [p.name for p in iter_source_files([tmp_path / "README.md"])] == ["README.md"]

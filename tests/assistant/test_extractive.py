@@ -1,0 +1,61 @@
+"""Sentence choice on hand-made records (real Release/Hit records, no index): the kind asked
+for, the question's words, the speaker of a quote, and offsets into the release text."""
+from __future__ import annotations
+
+from assistant.extractive import collect, question_terms, score, select
+from assistant.followup import resolve
+from assistant.question import analyse
+from index.models import Hit, Release
+
+TEXT = (
+    "June 3, 2024 — The Minister of Health announced support for seven community organizations.\n\n"
+    "The organizations are based in Toronto, Calgary and Halifax.\n\n"
+    "Total funding: more than $9 million over three years.\n\n"
+    "\u201cHealthy living starts in our communities,\u201d the minister said.\n\n"
+    "Applications open on September 15, 2024.\n\n"
+    "\u00ab Nous devons agir ensemble pour la santé des familles. \u00bb\n"
+    "- La ministre de la Santé, Ya\u2019ara Saks\n"
+)
+
+
+def _setup(question: str):
+    release = Release(id="r1", lang="en", text=TEXT, title="Support for healthy living", date="2024-06-03")
+    hit = Hit(chunk_id="c1", release_id="r1", text=TEXT, start=0, end=len(TEXT), title=release.title,
+              date=release.date, url="", lang="en", pair_id=None, score=1.0, dense_score=0.5, rank=1)
+    resolution = resolve(analyse(question), None)
+    terms = question_terms(resolution, lambda token: None)
+    sentences = collect([hit], {"r1": release})
+    q = resolution.question
+    score(sentences, terms, q.kinds, q.lang, {"r1": release}, until=q.until)
+    return select(sentences, terms, q.kinds, {"r1": release})
+
+
+def test_offsets_are_into_the_release_text():
+    for sentence in _setup("How much funding?"):
+        assert TEXT[sentence.start : sentence.end] == sentence.text
+
+
+def test_amount_question_picks_the_amount():
+    chosen = _setup("How much funding was announced for the organizations?")
+    assert any(s.text.startswith("Total funding") for s in chosen)
+    assert _setup("How much money in total?")[0].text.startswith("Total funding")
+
+
+def test_place_question_picks_the_places():
+    assert any("Toronto" in s.text for s in _setup("Where are the organizations based?"))
+
+
+def test_date_question_picks_a_date_other_than_the_dateline():
+    assert any(s.text.startswith("Applications open") for s in _setup("When do applications open?"))
+
+
+def test_who_said_adds_the_attribution_line():
+    chosen = _setup("Qui a dit que nous devons agir ensemble pour la santé des familles ?")
+    texts = [s.text for s in chosen]
+    assert texts[0].startswith("\u00ab Nous devons agir")
+    assert "La ministre de la Santé, Ya\u2019ara Saks" in texts
+
+
+def test_nothing_to_choose_from():
+    resolution = resolve(analyse("How much?"), None)
+    assert select([], question_terms(resolution, lambda t: None), ("amount",), {}) == []
