@@ -42,7 +42,7 @@ class Signals:
 @dataclass(frozen=True)
 class Policy:
     threshold: float = 0.60  # same-language answers
-    threshold_cross: float = 0.6  # answers quoted from the other language
+    threshold_cross: float = 0.50  # answers quoted from the other language (cost-minimising, see README)
 
 
 # (intercept, weights) of the two logistic models.
