@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install install-test install-browser demo serve test test-fast eval check-golden bench clean help
+.PHONY: install install-test install-browser demo serve test test-fast test-huge test-reliability eval check-golden bench clean help
 
 help:
 	@echo "make install | demo | test | eval | bench | check-golden | clean"
@@ -48,8 +48,14 @@ serve: demo
 test: install-test  ## every test, the sample golden-set gate included
 	$(BIN)/pytest
 
-test-fast: install-test
-	$(BIN)/pytest -m "not slow and not browser"
+test-fast: install-test  ## without the shared-corpus index and the browser
+	$(BIN)/pytest -m "not slow and not browser and not huge"
+
+test-huge: install-test  ## the 50 MB release and 3,000 answers in one process (tens of minutes)
+	$(BIN)/pytest -m huge
+
+test-reliability: install-test  ## bad input, crashes, concurrency, load
+	$(BIN)/pytest tests/reliability
 
 check-golden: install  ## validate the golden sets (schema, ids, facts in sources)
 	$(BIN)/pytest tests/evals/test_golden_files.py -q

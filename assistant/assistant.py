@@ -5,6 +5,8 @@ One `Assistant` is shared by every chat session: it keeps no per-question state,
 """
 from __future__ import annotations
 
+import copy
+
 import logging
 import re
 import time
@@ -97,7 +99,21 @@ class Assistant:
     def stream(self, question: Any, history: Iterable[Any] | None = None, lang: str | None = None,
                date_from: str | None = None, date_to: str | None = None, source_lang: str | None = None,
                department: str | None = None) -> Iterator[str | Answer]:
-        """Text pieces as the answer forms, then the final `Answer` (always last)."""
+        """Text pieces as the answer forms, then the final `Answer` (always last).
+
+        One question reads one index generation: the search and the release texts it quotes come
+        from a pinned view, even if another thread's search meanwhile loads a newer generation.
+        """
+        pin = getattr(self.retriever, "pinned", None)
+        if callable(pin):
+            view = copy.copy(self)
+            view.retriever = pin()
+            yield from Assistant._stream(view, question, history, lang, date_from, date_to, source_lang, department)
+        else:
+            yield from self._stream(question, history, lang, date_from, date_to, source_lang, department)
+
+    def _stream(self, question: Any, history: Iterable[Any] | None, lang: str | None, date_from: str | None,
+                date_to: str | None, source_lang: str | None, department: str | None) -> Iterator[str | Answer]:
         started = time.perf_counter()
         turns = normalise_history(history)
         previous_lang = _last_user_lang(turns)

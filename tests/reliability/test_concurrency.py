@@ -194,8 +194,6 @@ def test_a_pinned_view_keeps_a_search_and_its_reads_on_one_generation(two_genera
     assert view.reload_if_changed() is True and "revised statement" in view.release(hits[0].release_id).text
 
 
-@pytest.mark.xfail(strict=True, reason="assistant.Assistant reads releases from the shared retriever after "
-                   "searching: it should take `retriever.pinned()` once per question (reported)")
 def test_an_answer_is_not_broken_by_a_generation_switch_between_search_and_quote(two_generations, monkeypatch):
     """Another thread's search may switch the shared retriever to a new generation between this
     question's search and its reading of the releases: the answer must still quote correctly."""
@@ -221,3 +219,25 @@ def test_an_answer_is_not_broken_by_a_generation_switch_between_search_and_quote
     for citation in answer.citations:  # exact offsets into one generation's text or the other's
         assert citation.quote in (old.release(citation.release_id).text[citation.start:citation.end],
                                   new.release(citation.release_id).text[citation.start:citation.end])
+
+
+def test_the_chat_answers_from_a_new_index_without_restart(tmp_path):
+    """The chat's backend follows a re-ingest: a release added while it runs is cited at once."""
+    backend_module = pytest.importorskip("ui.backend", reason="ui.backend not written yet")
+    records = [release_record(i) for i in range(6)]
+    index_dir = tmp_path / "index"
+    ingest_paths([write_jsonl(tmp_path / "old.jsonl", records)], index_dir, progress=False)
+    backend = backend_module.ChatBackend(index_dir)
+    filters = backend_module.Filters()
+    question = "How much will the Quillback Cove breakwater receive?"
+    before = backend.ask(question, history=None, lang=None, filters=filters)
+    assert before.abstained
+
+    news = {"id": "quillback", "lang": "en", "title": "Quillback Cove breakwater", "date": "2024-03-14",
+            "text": "The Quillback Cove breakwater in Nunavut will receive $4.7 million from the Harbour "
+                    "Renewal Fund. Work starts in April 2024."}
+    ingest_paths([write_jsonl(tmp_path / "new.jsonl", [news])], index_dir, progress=False)
+    after = backend.ask(question, history=None, lang=None, filters=filters)
+    assert not after.abstained and "$4.7 million" in after.text
+    assert [c.release_id for c in after.citations] == ["quillback"]
+    assert backend.stats().releases == 7

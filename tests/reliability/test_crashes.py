@@ -414,7 +414,7 @@ def test_a_pickle_planted_in_the_index_is_refused_not_run(base, tmp_path):
 DESERIALISERS = re.compile(
     r"\bimport\s+(?:c?pickle|dill|shelve|marshal|joblib|cloudpickle)\b|\bfrom\s+(?:c?pickle|dill|joblib)\s+import"
     r"|pickle\.loads?\(|allow_pickle\s*=\s*True|torch\.load\(|joblib\.load\(|\byaml\.load\((?!.*SafeLoader)"
-    r"|allow_dangerous_deserialization|\bload_local\(|\beval\(|\bexec\("
+    r"|allow_dangerous_deserialization|\bload_local\(|(?<![\w.])eval\(|(?<![\w.])exec\("  # not model.eval()
 )
 
 

@@ -47,7 +47,7 @@ def _write_release(path: Path, size: int) -> None:
             written += len(paragraph) + 2
 
 
-@pytest.mark.slow
+@pytest.mark.huge
 @pytest.mark.timeout(3600)
 def test_a_50_mb_release_is_chunked_in_bounded_memory(tmp_path, record_property):
     path = tmp_path / "very-long-report.txt"

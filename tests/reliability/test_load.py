@@ -76,3 +76,27 @@ def test_ten_thousand_library_questions_do_not_grow_memory(samples_index, record
     assert end - warm < MAX_GROWTH_MB, samples
     # No steady climb either: the last half grew by less than a fifth of the bound.
     assert samples[-1] - samples[len(samples) // 2] < MAX_GROWTH_MB / 5, samples
+
+
+@pytest.mark.huge
+def test_three_thousand_assistant_questions_do_not_grow_memory(samples_index, record_property):
+    """The same through `Assistant.ask` (~0.1 s each: minutes, hence slow)."""
+    assistant_module = pytest.importorskip("assistant.assistant", reason="assistant.Assistant not written yet")
+    assistant = assistant_module.Assistant.open(samples_index)
+    questions = _questions()
+    for question, _ in itertools.islice(questions, 300):
+        assistant.ask(question)
+    warm = _rss_mb()
+    samples = []
+    answered = 0
+    for i, (question, filters) in enumerate(itertools.islice(questions, 3000), 1):
+        dates = {k: v for k, v in filters.items() if k == "date_from"}
+        answer = assistant.ask(question, source_lang=filters.get("lang"), **dates)
+        answered += not answer.abstained
+        if i % 500 == 0:
+            samples.append(round(_rss_mb() - warm, 1))
+    record_property("assistant_rss_growth_mb", samples[-1])
+    print(f"\nassistant: RSS after warm-up {warm:.0f} MB, growth every 500 questions {samples} MB; "
+          f"{answered} of 3000 answered")
+    assert samples[-1] < MAX_GROWTH_MB, samples
+    assert samples[-1] - samples[len(samples) // 2] < MAX_GROWTH_MB / 5, samples
