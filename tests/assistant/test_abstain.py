@@ -31,7 +31,7 @@ def test_cross_language_uses_semantic_similarity_and_the_cue():
     cross = Signals(coverage=0.1, context_coverage=0.4, specifics=1.0, n_specifics=0, dense=0.4, cue=1.0,
                     cross_language=True, semantic=0.45)
     assert not should_abstain(cross)
-    assert should_abstain(replace(cross, semantic=0.15))
+    assert should_abstain(replace(cross, semantic=0.0))
     assert should_abstain(replace(cross, cue=0.0))
     assert confidence(replace(cross, semantic=None)) == confidence(replace(cross, semantic=cross.dense))
 
