@@ -335,18 +335,19 @@ class _Run:
             best = sc.operating_point(result, MIN_ANN_RECALL)
             if best is None:
                 continue
-            param = "nprobe" if "nprobe" in best else "efSearch"
+            param = next((p for p in ("nprobe", "efSearch") if p in best), None)
             lat = Stat(**best["latency_ms"])
             big = result["size"] >= 1_000_000
             build = f"build {result['build_seconds']:.0f} s" + (" (cached)" if result.get("cached") else "")
-            self.report.add(Figure.of(s, f"{result['kind']} @ {result['size']:,} ({param}={best[param]})", lat,
+            label = f"{result['kind']} @ {result['size']:,}" + (f" ({param}={best[param]})" if param else "")
+            self.report.add(Figure.of(s, label, lat,
                                       target="≤ 50 ms" if big else "", met=lat.median <= TARGETS["search_1m_ms"] if big else None,
                                       note=f"recall@10 {best['recall@10']:.3f}, @60 {best['recall@60']:.3f}; {build}"))
         threshold = sc.flat_threshold(res["exact"], VECTOR_BUDGET_MS)
         res["flat_threshold"] = threshold
         if threshold is not None:
             self.report.add(Figure(s, f"exact search reaches {VECTOR_BUDGET_MS:.0f} ms at", float(threshold), "vectors",
-                                   note="per language index; above it, IVF (see bench/README.md)"))
+                                   note="per language index, from the measured cost per vector (bench/README.md)"))
 
     # -- driver -------------------------------------------------------------------------
     def run(self) -> BenchReport:

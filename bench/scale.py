@@ -25,11 +25,13 @@ from bench.stats import Stat
 
 SEARCH_K = 60  # what Retriever asks of each language index (SearchSettings.candidates)
 DEFAULTS: dict[str, Any] = {
-    "sizes": [100_000, 250_000, 500_000, 1_000_000],
-    "ann": [  # (kind, size, build params, swept search parameter values)
-        {"kind": "ivf", "size": 1_000_000, "params": {}, "sweep": [8, 16, 32, 64, 128]},
-        {"kind": "ivf_sq8", "size": 1_000_000, "params": {}, "sweep": [16, 32, 64]},
+    "sizes": [25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000],
+    "ann": [  # (kind, size, build params, swept search parameter values; [0] when there is none)
+        {"kind": "flat_fp16", "size": 100_000, "params": {}, "sweep": [0]},
+        {"kind": "ivf", "size": 100_000, "params": {}, "sweep": [16, 32, 64, 128]},
         {"kind": "hnsw", "size": 100_000, "params": {"M": 32, "efConstruction": 64}, "sweep": [64, 128, 256]},
+        {"kind": "ivf", "size": 1_000_000, "params": {}, "sweep": [16, 32, 64, 128, 256]},
+        {"kind": "ivf_sq8", "size": 1_000_000, "params": {}, "sweep": [32, 64, 128]},
     ],
     "passes": 2,
     "seed": 7,
@@ -119,6 +121,10 @@ def _build(kind: str, x: np.ndarray, params: dict[str, Any], rng: np.random.Gene
 
     n, d = x.shape
     info: dict[str, Any] = {}
+    if kind == "flat_fp16":  # exact scan of half-precision codes: a drop-in for IndexFlatIP
+        index = faiss.IndexScalarQuantizer(d, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+        index.add(x)
+        return index, info
     if kind == "hnsw":
         index = faiss.IndexHNSWFlat(d, int(params.get("M", 32)), faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = int(params.get("efConstruction", 64))
@@ -146,6 +152,8 @@ def _build(kind: str, x: np.ndarray, params: dict[str, Any], rng: np.random.Gene
 
 
 def _set_search_param(index: Any, kind: str, value: int) -> str:
+    if kind.startswith("flat"):
+        return "setting"
     if kind == "hnsw":
         index.hnsw.efSearch = int(value)
         return "efSearch"
@@ -237,16 +245,16 @@ def scale_task(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def flat_threshold(exact: list[dict[str, Any]], budget_ms: float) -> int | None:
-    """Vectors per language index at which exact search's median reaches `budget_ms`, from a
-    least-squares line through the measured sizes (None with fewer than two sizes)."""
-    if len(exact) < 2:
+    """Vectors per language index at which exact search's median reaches `budget_ms`.
+
+    A scan costs the same per vector at every size (memory bandwidth), so the per-vector
+    cost is the least-squares slope through the origin of the measured sizes."""
+    if not exact:
         return None
     n = np.array([p["size"] for p in exact], dtype=float)
     ms = np.array([p["latency_ms"]["median"] for p in exact], dtype=float)
-    slope, intercept = np.polyfit(n, ms, 1)
-    if slope <= 0:
-        return None
-    return int(max(0.0, (budget_ms - intercept) / slope))
+    per_vector = float(n @ ms / (n @ n))
+    return int(budget_ms / per_vector) if per_vector > 0 else None
 
 
 def operating_point(result: dict[str, Any], min_recall: float) -> dict[str, Any] | None:

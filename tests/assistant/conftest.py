@@ -44,12 +44,16 @@ def _verify_every_answer():
     original = Assistant.stream
 
     def checked_stream(self, *args, **kwargs):
+        # Check against the generation the answer was made from (the assistant pins one per
+        # question): another thread may load a newer one while the answer forms.
+        pin = getattr(self.retriever, "pinned", None)
+        reference = pin() if callable(pin) else self.retriever
         last = None
         for piece in original(self, *args, **kwargs):
             last = piece
             yield piece
         assert isinstance(last, Answer), "stream must end with the final Answer"
-        check_answer(last, self.retriever)
+        check_answer(last, reference)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Assistant, "stream", checked_stream)
