@@ -1,0 +1,45 @@
+"""Issue 6's load test for the chat: 50 questions from 10 concurrent gradio_client clients.
+
+Each client is its own `gradio_client.Client` (its own session, as ten staff would be); every
+answer must equal the answer the same question gets alone. The latency spread is written to
+test-output/ui-load.json (numbers, not a timed assertion).
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from test_ui_api import CASES, ask, assert_answers
+
+CLIENTS = 10
+QUESTIONS = 50
+
+
+def test_fifty_questions_from_ten_concurrent_clients(served_app, client, test_output):
+    from gradio_client import Client
+
+    alone = {case[0]: ask(client, case[0]) for case in CASES}
+    clients = [Client(served_app.url, analytics_enabled=False, verbose=False) for _ in range(CLIENTS)]
+    jobs = [(clients[i % CLIENTS], CASES[i % len(CASES)]) for i in range(QUESTIONS)]
+
+    def timed(job):
+        own_client, case = job
+        started = time.perf_counter()
+        answer = ask(own_client, case[0])
+        return case, answer, time.perf_counter() - started
+
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        results = list(pool.map(timed, jobs))
+    for (question, releases, words, lang), answer, _ in results:
+        assert_answers(answer, releases, words, lang)
+        assert answer["text"] == alone[question]["text"] and answer["citations"] == alone[question]["citations"]
+    latencies = sorted(r[2] * 1000 for r in results)
+    spread = {
+        "questions": QUESTIONS, "clients": CLIENTS,
+        "median_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "min_ms": round(latencies[0], 1), "max_ms": round(latencies[-1], 1),
+    }
+    (test_output / "ui-load.json").write_text(json.dumps(spread, indent=2), encoding="utf-8")
