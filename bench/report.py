@@ -92,6 +92,8 @@ def render_table(report: BenchReport) -> str:
     load = m.get("load_average_start")
     head = (f"Communiqué benchmarks — {m.get('date', '')} on {m.get('cpu', '?')}, {m.get('cores', '?')} cores, "
             f"{m.get('memory_gb', '?')} GB; load average at start {load[0]:.1f}" if load else "")
+    if m.get("complete") is False:
+        head += " — PARTIAL: the run stopped before its last section"
     lines = [head, "", "| section | figure | median | spread | target | status | note |",
              "|---|---|---|---|---|---|---|"]
     for f in report.figures:

@@ -197,7 +197,8 @@ class _Run:
                                    runs=cfg.runs)
             self.report.details.setdefault("throughput", {})[name] = r.to_dict()
             section = f"ingest ({name})"
-            sample = f"{r.chunks} chunks of {teasers + provincial} records, {r.mean_chars:.0f} chars"
+            sample = (f"{r.chunks} chunks of {teasers + provincial} records, {r.mean_chars:.0f} chars; "
+                      f"{r.threads} embedding thread(s)")
             self.report.add(Figure.of(section, "embedder alone", r.embed_rate, note=sample + (f"; {note}" if note else "")))
             self.report.add(Figure.of(section, "whole ingest", r.ingest_rate))
             inline = r.in_run_overhead.scaled(100.0, "%")
@@ -343,6 +344,14 @@ class _Run:
             self.report.add(Figure.of(s, label, lat,
                                       target="≤ 50 ms" if big else "", met=lat.median <= TARGETS["search_1m_ms"] if big else None,
                                       note=f"recall@10 {best['recall@10']:.3f}, @60 {best['recall@60']:.3f}; {build}"))
+        product = res.get("product")
+        if product:
+            lat = Stat(**product["latency_ms"])
+            build = f"; built in {product['build_seconds']:.0f} s" if product.get("build_seconds") else " (cached)"
+            self.report.add(Figure.of(s, f"the product's VectorStore @ {product['size']:,}: {product['kind']}"
+                                      + (f" (nlist={product['nlist']}, nprobe={product['nprobe']})" if product.get("nlist") else ""),
+                                      lat, target="≤ 50 ms", met=lat.median <= TARGETS["search_1m_ms"],
+                                      note=f"recall@10 {product['recall@10']:.3f}, @60 {product['recall@60']:.3f}{build}"))
         threshold = sc.flat_threshold(res["exact"], VECTOR_BUDGET_MS)
         res["flat_threshold"] = threshold
         if threshold is not None:
@@ -362,6 +371,9 @@ class _Run:
                 self.report.errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:600]}")
                 self.log(f"{name} failed: {type(exc).__name__}: {exc}")
             self.report.details.setdefault("section_seconds", {})[name] = time.perf_counter() - started
+            self.report.machine["complete"] = False
+            write_report(self.report, self.out)  # a run killed later keeps what it measured
+        self.report.machine["complete"] = True
         self.report.machine["load_average_end"] = list(os.getloadavg())
         self.report.details["builds"] = {k: v.to_dict() for k, v in self.builds.items()}
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -240,8 +240,56 @@ def scale_task(args: dict[str, Any]) -> dict[str, Any]:
         size = int(spec["size"])
         results.append(approximate(spec["kind"], x[:size], dict(spec.get("params", {})), list(spec["sweep"]), queries,
                                    truth[size], passes=passes, cache=cache, key=key, rng=rng, centroids=centroids))
+    product = product_store(x[:max_n], queries, truth.get(max_n), passes=passes, cache=cache, key=key) \
+        if max_n in truth else None
     return {"dim": d, "queries": len(queries), "search_k": SEARCH_K, **origin, "exact": exact, "approximate": results,
-            "peak_rss_mb": peak_rss_mb()}
+            "product": product, "peak_rss_mb": peak_rss_mb()}
+
+
+def product_store(x: np.ndarray, queries: np.ndarray, truth: np.ndarray, *, passes: int, cache: Path | None,
+                  key: str) -> dict[str, Any]:
+    """What the product itself does at this size: `VectorStore.rebalance()` picks the index type
+    (`index/vectors.py`), and `VectorStore.search` is timed with its own nprobe."""
+    import faiss
+
+    from index import vectors
+    from index.vectors import VectorStore, new_exact_index
+
+    n, d = x.shape
+    cached = cache / f"product-{n}-{vectors.EXACT_MAX_VECTORS}-{key}.faiss" if cache else None
+    build_s = None
+    if cached is not None and cached.exists():
+        store = VectorStore(d)
+        store.indexes["en"] = faiss.read_index(str(cached))
+    else:
+        faiss.omp_set_num_threads(os.cpu_count() or 1)
+        store = VectorStore(d)
+        exact = new_exact_index(d)
+        exact.add_with_ids(x, np.arange(n, dtype=np.int64))
+        store.indexes["en"] = exact
+        t0 = time.perf_counter()
+        store.rebalance()
+        build_s = time.perf_counter() - t0
+        faiss.omp_set_num_threads(1)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            faiss.write_index(store.indexes["en"], str(cached))
+    faiss.omp_set_num_threads(1)
+    index = store.indexes["en"]
+    found = np.zeros((len(queries), SEARCH_K), dtype=np.int64)
+    store.search("en", queries[0], SEARCH_K)  # warm
+    samples = []
+    for _ in range(passes):
+        for i, q in enumerate(queries):
+            t0 = time.perf_counter()
+            _, ids = store.search("en", q, SEARCH_K)
+            samples.append((time.perf_counter() - t0) * 1000.0)
+            found[i, : len(ids)] = ids
+    kind = store.kinds()["en"]
+    return {"size": n, "kind": kind, "nlist": int(getattr(index, "nlist", 0)) or None,
+            "nprobe": int(getattr(index, "nprobe", 0)) or None, "build_seconds": build_s,
+            "latency_ms": Stat.of(samples, "ms").to_dict(), "recall@10": recall(found, truth, 10),
+            "recall@60": recall(found, truth, SEARCH_K)}
 
 
 def flat_threshold(exact: list[dict[str, Any]], budget_ms: float) -> int | None:

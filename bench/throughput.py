@@ -20,6 +20,7 @@ from bench.stats import Stat, rates
 @dataclass
 class ThroughputResult:
     embedder: str
+    threads: int  # embedding threads, the same for the ingest and the embedder alone
     records: int
     chunks: int
     mean_chars: float
@@ -48,11 +49,11 @@ def ingested_texts(index_dir: Path) -> list[str]:
     return [embedding_text(releases[rid], c) for rid in ids for c in store.chunks_of(rid)]
 
 
-def embed_seconds(embedder, texts: list[str], batch: int) -> tuple[float, float]:
-    """(wall, CPU) seconds to embed `texts` in batches of `batch`, as the ingest does."""
+def embed_seconds(embedder, texts: list[str], batch: int, threads: int = 1) -> tuple[float, float]:
+    """(wall, CPU) seconds to embed `texts` in batches of `batch` on `threads` threads, as the ingest does."""
     t0, c0 = time.perf_counter(), time.process_time()
     for i in range(0, len(texts), batch):
-        embedder.encode_documents(texts[i : i + batch])
+        embedder.encode_documents_threaded(texts[i : i + batch], threads)
     return time.perf_counter() - t0, time.process_time() - c0
 
 
@@ -60,7 +61,9 @@ def measure_throughput(corpus: Path, workdir: Path, embedder_name: str, *, tease
                        runs: int) -> ThroughputResult:
     """`runs` interleaved (ingest, embed) pairs on the first `teasers` + `provincial` records."""
     from index.embedders import get_embedder
-    from ingest.pipeline import EMBED_BATCH, ingest_paths
+    from ingest.pipeline import EMBED_BATCH, default_ingest_threads, ingest_paths
+
+    threads = default_ingest_threads()  # the ingest's own setting: both sides on the same threads
 
     sample = write_sample(corpus, workdir / f"sample-{embedder_name}.jsonl", teasers=teasers, provincial=provincial)
     embedder = get_embedder(embedder_name)
@@ -85,14 +88,14 @@ def measure_throughput(corpus: Path, workdir: Path, embedder_name: str, *, tease
         if not texts:
             texts = ingested_texts(index_dir)
         shutil.rmtree(index_dir, ignore_errors=True)
-        wall, cpu = embed_seconds(embedder, texts, EMBED_BATCH)
+        wall, cpu = embed_seconds(embedder, texts, EMBED_BATCH, threads)
         embed_s.append(wall)
         embed_cpu.append(cpu)
     n = len(texts)
     paired = [(i / c) / (e / n) - 1.0 for i, c, e in zip(ingest_s, ingest_chunks, embed_s)]
     paired_cpu = [(i / c) / (e / n) - 1.0 for i, c, e in zip(ingest_cpu, ingest_chunks, embed_cpu)]
     return ThroughputResult(
-        embedder=embedder_name, records=teasers + provincial, chunks=n,
+        embedder=embedder_name, threads=threads, records=teasers + provincial, chunks=n,
         mean_chars=sum(map(len, texts)) / max(n, 1),
         embed_rate=rates([n] * runs, embed_s, "chunks/s"),
         ingest_rate=rates(ingest_chunks, ingest_s, "chunks/s"),

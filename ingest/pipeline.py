@@ -7,6 +7,7 @@ and the next run skips everything already stored (ids and hashes are stable).
 """
 from __future__ import annotations
 
+import os
 import queue
 import sys
 import threading
@@ -27,6 +28,7 @@ from ingest.readers import read_file
 from ingest.sources import iter_source_files
 
 EMBED_BATCH = 256  # chunks per embedding call: large enough to amortise, small enough for memory
+THREADS_ENV = "COMMUNIQUE_INGEST_THREADS"
 EXIT_OK = 0
 EXIT_REJECTED = 3  # some input was rejected; usage errors exit 2
 
@@ -97,16 +99,28 @@ def read_releases(paths: Iterable[str | Path], report: IngestReport) -> Iterable
             report.rejected += 1
 
 
+def default_ingest_threads() -> int:
+    """Embedding threads for an ingest: $COMMUNIQUE_INGEST_THREADS, else one per usable core."""
+    value = os.environ.get(THREADS_ENV, "").strip()
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise ValueError(f"{THREADS_ENV}={value!r}: not a whole number of threads") from None
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def ingest_paths(paths: Iterable[str | Path], index_dir: str | Path, *, embedder_name: str | None = None,
                  progress: bool = True, checkpoint_seconds: float = 120.0, auto_pair: bool = True,
-                 stream: TextIO | None = None) -> IngestReport:
+                 stream: TextIO | None = None, threads: int | None = None) -> IngestReport:
     """Ingest files or folders into the index at `index_dir` (created if absent).
 
-    Reading, cleaning and chunking run in a background thread while this one embeds: the
-    embedder spends its time in numpy (which releases the GIL), so the preparation is mostly
-    hidden behind it instead of adding to it.
+    Reading, cleaning and chunking run in a background thread while embedding runs on
+    `threads` threads (default: one per core): the embedder spends its time in numpy, which
+    releases the GIL, so the preparation is mostly hidden behind it and the cores add up.
     """
     stream = stream or sys.stderr
+    threads = threads or default_ingest_threads()
     started = time.perf_counter()
     with IndexWriter.open(index_dir, embedder_name=embedder_name) as writer:
         report = IngestReport(index_dir=str(index_dir), embedder=writer.embedder.name)
@@ -123,12 +137,12 @@ def ingest_paths(paths: Iterable[str | Path], index_dir: str | Path, *, embedder
                 batch.append(item)
                 batch_chunks += len(item.chunks)
                 if batch_chunks >= EMBED_BATCH:
-                    _store_batch(writer, batch, report, bar)
+                    _store_batch(writer, batch, report, bar, threads)
                     batch, batch_chunks = [], 0
                     if time.monotonic() - last_checkpoint > checkpoint_seconds:
                         writer.commit()
                         last_checkpoint = time.monotonic()
-            _store_batch(writer, batch, report, bar)
+            _store_batch(writer, batch, report, bar, threads)
         finally:
             if bar is not None:
                 bar.close()
@@ -198,7 +212,7 @@ def _decide(writer: IndexWriter, items: Iterable[_Prepared], report: IngestRepor
         yield item
 
 
-def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestReport, bar) -> None:
+def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestReport, bar, threads: int = 1) -> None:
     if not batch:
         return
     from index.writer import embedding_text
@@ -207,7 +221,7 @@ def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestRepo
     t0 = time.perf_counter()
     parts = []
     for i in range(0, len(texts), EMBED_BATCH):  # one huge release must still move the bar
-        parts.append(writer.embedder.encode_documents(texts[i : i + EMBED_BATCH]))
+        parts.append(writer.embedder.encode_documents_threaded(texts[i : i + EMBED_BATCH], threads))
         if bar is not None:
             bar.update(len(parts[-1]))
     vectors = parts[0] if len(parts) == 1 else np.vstack(parts)

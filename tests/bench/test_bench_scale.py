@@ -56,6 +56,22 @@ def test_scale_task_on_real_sample_vectors(samples_index, tmp_path):
     assert ivf["points"][-1]["nprobe"] == 8 and ivf["points"][-1]["recall@60"] == pytest.approx(1.0)
     assert 0.0 < hnsw["points"][0]["recall@10"] <= 1.0
     assert fp16["points"][0]["recall@10"] > 0.98  # half precision barely changes the ranking
+    assert out["product"]["kind"] == "exact" and out["product"]["recall@10"] == pytest.approx(1.0)
     again = scale.scale_task({**args, "ann": args["ann"][:1]})
     assert again["approximate"][0]["cached"] is True
     assert again["approximate"][0]["points"][-1]["recall@60"] == pytest.approx(1.0)
+
+
+def test_scale_task_times_the_products_own_ivf_above_its_limit(samples_index, tmp_path, monkeypatch):
+    """With the exact limit lowered, the product row is the IVF `VectorStore.rebalance()` builds."""
+    import index.vectors as vectors
+
+    monkeypatch.setattr(vectors, "EXACT_MAX_VECTORS", 1000)
+    args = {"index": str(samples_index), "queries": ["wildfire equipment", "ports pour petits bateaux", "space robot arm"],
+            "sizes": [3000], "passes": 1, "cache": str(tmp_path),
+            "ann": [{"kind": "ivf", "size": 3000, "params": {"nlist": 8}, "sweep": [8]}]}
+    product = scale.scale_task(args)["product"]
+    assert product["kind"] == "ivf" and product["nlist"] == vectors.ivf_nlist(3000)
+    assert product["nprobe"] == vectors.ivf_nprobe(product["nlist"]) and product["build_seconds"] is not None
+    assert 0.5 < product["recall@10"] <= 1.0
+    assert scale.scale_task(args)["product"]["build_seconds"] is None  # cached

@@ -42,3 +42,25 @@ def test_unknown_embedder_is_a_clear_error(tmp_path):
         get_embedder("word2vec")
     with pytest.raises(UnknownEmbedder, match="no sentence-transformers model folder"):
         get_embedder(f"st:{tmp_path / 'missing'}")
+
+
+def test_threaded_batches_give_the_same_vectors_and_leave_blas_as_it_was():
+    from threadpoolctl import threadpool_info
+
+    embedder = get_embedder("use")
+    texts = [f"Release {i}: the minister announced {i * 3} million dollars for harbour {i}." for i in range(40)]
+    embedder.encode_documents(texts[:1])  # loads the model and its BLAS
+    before = {p["filepath"]: p["num_threads"] for p in threadpool_info()}
+    threaded = embedder.encode_documents_threaded(texts, 2)
+    assert {p["filepath"]: p["num_threads"] for p in threadpool_info()} == before
+    assert threaded.shape == (40, 512)
+    assert np.allclose(threaded, embedder.encode_documents(texts), atol=1e-6)
+    assert np.allclose(embedder.encode_documents_threaded(texts[:3], 2), embedder.encode_documents(texts[:3]), atol=1e-6)
+
+
+def test_engines_that_use_every_core_are_not_split():
+    e5 = get_embedder("e5")
+    assert not e5.parallel_documents and get_embedder("use").parallel_documents
+    combined = get_embedder("use+e5")
+    texts = ["Le ministre annonce un financement.", "The minister announces funding.", "Port", "Harbour"]
+    assert np.allclose(combined.encode_documents_threaded(texts, 2), combined.encode_documents(texts), atol=1e-5)

@@ -78,3 +78,31 @@ def test_cross_language_on_the_shared_corpus(shared_index):
     assert SEED_FR in _ids(hits) or any(SEED_FR in h.translations for h in hits)
     hits = retriever.search("Quand la nouvelle école de Camrose doit-elle ouvrir ses portes ?", k=5)
     assert "prov-alberta-3058ebc89eed" in _ids(hits)
+
+
+def test_above_the_exact_limit_the_index_turns_ivf_and_answers_alike(samples, samples_index, tmp_path, monkeypatch):
+    """The samples with the exact-search limit lowered: same releases found, updates still work."""
+    import index.vectors as vectors
+    from index.writer import IndexWriter
+    from ingest.pipeline import ingest_paths
+    from tests.conftest import SAMPLES
+
+    monkeypatch.setattr(vectors, "EXACT_MAX_VECTORS", 20)
+    report = ingest_paths([SAMPLES], tmp_path / "ivf", progress=False)
+    assert report.rejected == 0
+    approximate = Retriever.open(tmp_path / "ivf")
+    assert approximate._snapshot.vectors.kinds() == {"en": "ivf", "fr": "ivf", "other": "exact"}
+    questions = [
+        "How much is the federal government investing in Nova Scotia small craft harbours?",
+        "Which ministers attended the ALL IN artificial intelligence event in Montreal?",
+        "Quels organismes 2SLGBTQI+ de l'Atlantique reçoivent du financement ?",
+        "Lobster Fishing Area 23 C closure",
+    ]
+    for question in questions:
+        assert _ids(approximate.search(question, k=3, mode="dense"))[:1] == _ids(samples.search(question, k=3, mode="dense"))[:1]
+        assert _ids(approximate.search(question, k=3)) == _ids(samples.search(question, k=3))
+    with IndexWriter.open(tmp_path / "ivf") as writer:
+        assert writer.remove("smp-ns-harbours-en")
+        writer.commit()
+    approximate.reload_if_changed()
+    assert "smp-ns-harbours-en" not in _ids(approximate.search(questions[0], k=10))

@@ -100,3 +100,32 @@ def test_searchable_metadata(tmp_path):
     hits = Retriever.open(tmp_path / "ix").search("Fisheries and Oceans", k=2, mode="lexical")
     assert hits and hits[0].release_id == "a-en"
     assert hits[0].metadata["department"] == "Fisheries and Oceans Canada"
+
+
+def test_threaded_embedding_builds_the_same_index(tmp_path):
+    import numpy as np
+
+    from index.vectors import all_vectors
+
+    samples = SEED.parent
+    one = ingest_paths([samples], tmp_path / "one", progress=False, threads=1)
+    two = ingest_paths([samples], tmp_path / "two", progress=False, threads=2)
+    assert (one.added, one.chunks, one.paired) == (two.added, two.chunks, two.paired)
+    a, b = Retriever.open(tmp_path / "one")._snapshot.vectors, Retriever.open(tmp_path / "two")._snapshot.vectors
+    for group in ("en", "fr"):
+        ids_a, vec_a = all_vectors(a.indexes[group])
+        ids_b, vec_b = all_vectors(b.indexes[group])
+        assert ids_a.tolist() == ids_b.tolist() and len(ids_a) > 20
+        assert np.allclose(vec_a, vec_b, atol=1e-6)
+
+
+def test_threads_setting_from_the_environment(monkeypatch):
+    from ingest.pipeline import default_ingest_threads
+
+    monkeypatch.setenv("COMMUNIQUE_INGEST_THREADS", "3")
+    assert default_ingest_threads() == 3
+    monkeypatch.setenv("COMMUNIQUE_INGEST_THREADS", "lots")
+    with pytest.raises(ValueError, match="COMMUNIQUE_INGEST_THREADS"):
+        default_ingest_threads()
+    monkeypatch.delenv("COMMUNIQUE_INGEST_THREADS")
+    assert default_ingest_threads() >= 1

@@ -66,5 +66,10 @@ def test_rejections_and_usage_errors_have_distinct_exit_codes(tmp_path):
     assert f"{bad}:2" in run.stderr and "1 added" in run.stdout
     assert communique("ingest").returncode == 2
     assert communique("ingest", str(bad), "--embedder", "word2vec", "--index", str(tmp_path / "ix2")).returncode == 2
+    run = communique("ingest", str(bad), "--threads", "0", "--index", str(tmp_path / "ix3"))
+    assert run.returncode == 2 and "--threads 0" in run.stderr
+    run = communique("ingest", str(bad), "--index", str(tmp_path / "ix3"), env={"COMMUNIQUE_INGEST_THREADS": "many"})
+    assert run.returncode == 2 and "COMMUNIQUE_INGEST_THREADS='many'" in run.stderr
+    assert not (tmp_path / "ix3").exists()
     run = communique("info", "--index", str(tmp_path / "nothing"))
     assert run.returncode == 1 and "communique ingest" in run.stderr and "Traceback" not in run.stderr

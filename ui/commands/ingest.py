@@ -14,18 +14,28 @@ def register(subparsers) -> None:
     p.add_argument("--embedder", help="use (default), e5, use+e5, or st:PATH (a local sentence-transformers model)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-pairing", action="store_true", help="do not pair translations automatically")
+    p.add_argument("--threads", type=int, metavar="N",
+                   help="embedding threads (default: $COMMUNIQUE_INGEST_THREADS or one per core)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from index.embedders import UnknownEmbedder
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import default_ingest_threads, ingest_paths
     from ui.paths import resolve_index_dir
 
     index_dir = resolve_index_dir(args.index)
+    if args.threads is not None and args.threads < 1:
+        print(f"communique ingest: --threads {args.threads}: needs at least 1", file=sys.stderr)
+        return 2
+    try:
+        threads = args.threads or default_ingest_threads()
+    except ValueError as exc:
+        print(f"communique ingest: {exc}", file=sys.stderr)
+        return 2
     try:
         report = ingest_paths(args.paths, index_dir, embedder_name=args.embedder, progress=not args.no_progress,
-                              auto_pair=not args.no_pairing)
+                              auto_pair=not args.no_pairing, threads=threads)
     except UnknownEmbedder as exc:
         print(f"communique ingest: {exc}", file=sys.stderr)
         return 2
