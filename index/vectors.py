@@ -126,7 +126,9 @@ class VectorStore:
         # with a hashtable direct map, IVF removal needs an array selector (checked on faiss 1.15)
         return faiss.IDSelectorArray(ids) if is_ivf(index) else faiss.IDSelectorBatch(ids)
 
-    def add(self, lang: str, vids: np.ndarray, vectors: np.ndarray) -> None:
+    def add(self, lang: str, vids: np.ndarray, vectors: np.ndarray, *, replace: bool = True) -> None:
+        """Add vectors under `vids`; `replace=False` when the caller has just removed these ids
+        (the writer's upsert): the removal scan costs ~1.6 ms per call at 48k vectors."""
         if len(vids) == 0:
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -134,7 +136,8 @@ class VectorStore:
             raise ValueError(f"vector dimension {vectors.shape[1]} does not match the index ({self.dim})")
         index = self.indexes[group_of(lang)]
         ids = np.ascontiguousarray(vids, dtype=np.int64)
-        index.remove_ids(self._selector(index, ids))  # adding an existing id does not replace it
+        if replace:
+            index.remove_ids(self._selector(index, ids))  # adding an existing id does not replace it
         index.add_with_ids(vectors, ids)
 
     def remove(self, vids: Iterable[int]) -> None:

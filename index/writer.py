@@ -150,7 +150,8 @@ class IndexWriter:
             ChunkRow(vector_id(c.id), c, " ".join(tokenize(lexical_text(release, c)))) for c in chunks
         ]
         self.store.put_release(release, rows, now_iso())
-        self.vectors.add(release.lang, np.array([r.vid for r in rows], dtype=np.int64), vectors)
+        # this release's old vectors were removed just above, in whichever language they were
+        self.vectors.add(release.lang, np.array([r.vid for r in rows], dtype=np.int64), vectors, replace=False)
         self._dirty = True
         return UpsertResult("updated" if existed else "added", chunks=len(chunks))
 
