@@ -52,6 +52,7 @@ class BaseEmbedder(Embeddings):
         self._lock = threading.Lock()
         self._model = None
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_size = 0
 
     # -- to implement -------------------------------------------------------------
     def _load(self):  # pragma: no cover - abstract
@@ -102,8 +103,9 @@ class BaseEmbedder(Embeddings):
 
     def _thread_pool(self, threads: int) -> ThreadPoolExecutor:
         with self._lock:
-            if self._pool is None or self._pool._max_workers < threads:
+            if self._pool is None or self._pool_size < threads:
                 self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"embed-{self.name}")
+                self._pool_size = threads
             return self._pool
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -219,10 +221,7 @@ class ConcatEmbedder(BaseEmbedder):
         return max(p.count_tokens(text) for p in self.parts)
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = np.hstack([p.encode_documents(texts) for p in self.parts])
-        return np.ascontiguousarray(vectors / np.sqrt(len(self.parts)), dtype=np.float32)
+        return self.encode_documents_threaded(texts, 1)
 
     def encode_documents_threaded(self, texts: Sequence[str], threads: int) -> np.ndarray:
         if not texts:
