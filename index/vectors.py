@@ -8,9 +8,10 @@ Index type per language, decided when a generation is saved (bench/README.md has
 - up to `EXACT_MAX_VECTORS`: exact search, `IndexIDMap2(IndexFlatIP)` (~0.13 ms per 1,000
   vectors per query on one thread on an idle 2-core machine: 6.9 ms at 50k, 13.8 ms at 100k);
 - above it: `IndexIVFFlat` (inner product, nlist ≈ 2·√n, trained on a sample, nprobe =
-  max(64, nlist/16): recall@10 0.96 at 100k in 2.3 ms, 0.98 at 1M in 11 ms, against exact). IVF rather than HNSW because IVF can remove
-  vectors (the writer's upsert is remove-then-add) and reconstruct them by id (hashtable
-  direct map), and trains in a minute where HNSW takes tens of minutes to build on 2 cores.
+  max(64, nlist/16): recall@10 0.96 at 100k in 2.3 ms, 0.98 at 1M in 11 ms, against exact).
+  IVF rather than HNSW because IVF can remove vectors (the writer's upsert is remove-then-add)
+  and reconstruct them by id (hashtable direct map), and trains in a minute where HNSW takes
+  tens of minutes to build on 2 cores.
 An IVF index is retrained when it has grown 4x past the size it was trained for, and goes back
 to exact search below half the threshold (hysteresis: no flip-flopping around the limit).
 """
