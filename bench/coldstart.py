@@ -2,7 +2,6 @@
 first answer printed), and `python -X importtime` to see which imports that time goes to."""
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ class ColdStart:
     error: str | None = None
     imports: list[dict[str, Any]] = field(default_factory=list)  # top-level imports by cumulative ms
     import_total_ms: float | None = None
+    help_seconds: float | None = None  # `communique --help`: the command line's own start-up
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
@@ -31,16 +31,17 @@ class ColdStart:
         return out
 
 
+def cli_command() -> list[str]:
+    """`communique` as a user runs it: the installed console script, else `python -m ui.cli`."""
+    script = Path(sys.executable).with_name("communique")
+    return [sys.executable, str(script)] if script.exists() else [sys.executable, "-m", "ui.cli"]
+
+
 def ask_command(index_dir: Path, question: str) -> tuple[list[str], str]:
-    """The CLI `ask` when it exists; otherwise the same calls through `python -c` (labelled)."""
-    if importlib.util.find_spec("ui.commands.ask") is not None:
-        script = Path(sys.executable).with_name("communique")  # the installed console script
-        if script.exists():
-            return [sys.executable, str(script), "ask", question, "--index", str(index_dir)], "communique ask"
-        return [sys.executable, "-m", "ui.cli", "ask", question, "--index", str(index_dir)], "python -m ui.cli ask"
-    code = ("import sys; from assistant import Assistant; "
-            "print(Assistant.open(sys.argv[1]).ask(sys.argv[2]).text)")
-    return [sys.executable, "-c", code, str(index_dir), question], "python -c Assistant.open(...).ask(...) (no `ask` command yet)"
+    """The command a cold start is timed on, and its label."""
+    cli = cli_command()
+    label = "communique ask" if cli[-1] != "ui.cli" else "python -m ui.cli ask"
+    return [*cli, "ask", question, "--index", str(index_dir)], label
 
 
 def parse_importtime(stderr: str, top: int = 12) -> tuple[list[dict[str, Any]], float]:
@@ -83,4 +84,8 @@ def measure_cold_start(index_dir: Path, question: str, *, runs: int, timeout: fl
     proc = subprocess.run([cmd[0], "-X", "importtime", *cmd[1:]], capture_output=True, text=True, env=env,
                           cwd=str(REPO_ROOT), timeout=timeout)
     imports, total = parse_importtime(proc.stderr)
-    return ColdStart(command=label, seconds=Stat.of(seconds, "s"), imports=imports, import_total_ms=total)
+    t0 = time.perf_counter()
+    subprocess.run([*cli_command(), "--help"], capture_output=True, env=env, cwd=str(REPO_ROOT), timeout=timeout, check=True)
+    help_seconds = time.perf_counter() - t0
+    return ColdStart(command=label, seconds=Stat.of(seconds, "s"), imports=imports, import_total_ms=total,
+                     help_seconds=help_seconds)

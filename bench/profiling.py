@@ -28,21 +28,14 @@ def top_functions(stats: pstats.Stats, calls: int, key: str, n: int) -> list[dic
 
 
 def profile_task(args: dict[str, Any]) -> dict[str, Any]:
-    """Worker: profile warm asks (or searches while the assistant is missing)."""
-    assistant, why = open_assistant(args["index"])
+    """Worker: profile warm asks."""
+    assistant = open_assistant(args["index"])
     questions: list[dict[str, Any]] = args["queries"]
-    if assistant is not None:
-        def call(q: dict[str, Any]) -> Any:
-            return assistant.ask(q["question"], history=q.get("history") or None)
-        target = "ask"
-    else:
-        from index.retriever import Retriever
 
-        retriever = Retriever.open(args["index"], verify=False)
+    def call(q: dict[str, Any]) -> Any:
+        return assistant.ask(q["question"], history=q.get("history") or None)
 
-        def call(q: dict[str, Any]) -> Any:
-            return retriever.search(q["search"], k=5)
-        target = f"search (assistant {why})"
+    target = "ask"
     for q in questions[:3]:
         call(q)  # warm: models and caches loaded
     profiler = cProfile.Profile()

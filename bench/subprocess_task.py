@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.worker import MARKER
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The worker prints its result on a line starting with this, so library output on stdout cannot corrupt it.
+MARKER = "BENCH-RESULT "
 
 
 class WorkerFailed(RuntimeError):

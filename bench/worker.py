@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any, Callable
 
-MARKER = "BENCH-RESULT "
+from bench.subprocess_task import MARKER
 
 
 def _tasks() -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from bench.coldstart import ask_command, parse_importtime
 
 SAMPLE = """\
@@ -23,7 +26,9 @@ def test_parse_importtime_ranks_packages_and_project_modules():
     assert parse_importtime("nothing") == ([], 0.0)
 
 
-def test_ask_command_names_what_it_runs(tmp_path):
+def test_ask_command_runs_the_installed_console_script(tmp_path):
     cmd, label = ask_command(tmp_path, "question?")
-    assert "question?" in cmd and str(tmp_path) in cmd
-    assert label.startswith("communique ask") or "no `ask` command" in label
+    script = Path(sys.executable).with_name("communique")
+    assert script.exists(), "`pip install -e .` puts the console script beside the interpreter"
+    assert cmd == [sys.executable, str(script), "ask", "question?", "--index", str(tmp_path)]
+    assert label == "communique ask"

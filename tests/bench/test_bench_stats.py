@@ -31,7 +31,8 @@ def test_rates_and_time_calls():
 
 
 def test_fmt_number():
-    assert fmt_number(1234.5) == "1,234" or fmt_number(1234.5) == "1,235"
+    assert fmt_number(1234.5) == "1,234"  # format()'s round-half-to-even
+    assert fmt_number(1235.5) == "1,236"
     assert fmt_number(12.34) == "12.3"
     assert fmt_number(0.01234) == "0.0123"
     assert fmt_number(None) == "–"

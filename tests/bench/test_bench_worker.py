@@ -16,15 +16,15 @@ def test_query_task_times_search_and_ask_and_reads_memory(samples_index):
     assert res["chunks"] > 0 and res["index_bytes"] > 0
     assert res["search_ms"]["n"] == 3 and res["embed_query_ms"]["n"] == 3
     assert res["peak_rss_mb"] >= res["rss_open_mb"] > 0
-    assert ("ask_ms" in res) != ("ask_error" in res)
+    assert res["ask_ms"]["n"] == 3 and res["ask_ms"]["median"] > 0
 
 
 def test_stages_and_profile_tasks(samples_index):
     stages = run_task("stages", {"index": str(samples_index), "question": "Canadarm3?"}, timeout=300)
     marks = stages["marks"]
-    assert list(marks)[:3] == ["interpreter", "cli parser", "import index"]
-    if "error" not in stages:
-        assert marks["first answer"] >= marks["open index"]
+    assert list(marks) == ["interpreter", "import assistant", "open index", "load embedder", "first answer",
+                           "second answer"]
+    assert marks["interpreter"] <= marks["import assistant"] <= marks["open index"] <= marks["first answer"]
     prof = run_task("profile", {"index": str(samples_index), "top": 5,
                                 "queries": [{"search": "Canadarm3", "question": "What is Canadarm3?", "history": []}] * 4},
                     timeout=300)
