@@ -12,7 +12,7 @@ from ingest.cleaning import clean_text, clean_title
 from ingest.dates import parse_date
 from ingest.language import resolve_language
 from ingest.problems import Problem
-from ingest.readers import LINE_KEY, TEXT_FORMAT_KEY
+from ingest.readers.common import LINE_KEY, TEXT_FORMAT_KEY
 
 
 def normalize_release(release: Release, *, path: str = "", line: int | None = None) -> Release | Problem:
