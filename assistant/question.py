@@ -8,30 +8,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from assistant.dates import date_filter
 from assistant.text import QUESTION_WORDS, fold, tokenize
-
-MAX_QUESTION_CHARS = 2000
-
-# Function words that are common in one language and rare in the other (folded).
-_FR_WORDS = frozenset(
-    """
-    le la les un une des du de et est sont en au aux pour dans sur avec qui que quoi quel quelle
-    quels quelles combien comment quand pourquoi ou ce cette ces son sa ses leur leurs il elle ils
-    elles nous vous je a-t-il a-t-elle est-ce ont etait sera par pas ne lors selon apres avant
-    depuis aussi y-a-t-il annonce ministre gouvernement financement cela ca quelles
-    """.split()
-)
-_EN_WORDS = frozenset(
-    """
-    the of and to in is are was were for on with what which who whom whose how when where why did
-    does do much many about this that these those it its they their from by be been has have had
-    will would can could should said say announce announced minister government funding there any
-    """.split()
-)
-# "a", "on", "en" and the like exist in both: they are not in the sets above.
+from index.language import question_language as detect_language  # one detector for search and answers
+from index.limits import MAX_QUESTION_CHARS
 
 _WHO_SAID = re.compile(
     r"\b(?:who|which\s+\w+|what\s+\w+)\s+(?:has\s+|had\s+|did\s+)?"
@@ -140,44 +121,6 @@ def clean_question(raw: object) -> tuple[str, str | None]:
     if not re.search(r"[^\W_]", text):
         return text, "no_words"
     return text, problem
-
-
-def detect_language(text: str) -> tuple[str, bool]:
-    """('fr'|'en', confident) for a short question."""
-    folded = fold(text)
-    words = re.findall(r"[a-z]+(?:-[a-z]+)*", folded)
-    fr = sum(w in _FR_WORDS for w in words)
-    en = sum(w in _EN_WORDS for w in words)
-    lowered = text.casefold()
-    if re.search(r"[àâçéèêëîïôûùüÿœ«»]", lowered):
-        fr += 1.5
-    if re.search(r"\b(?:l|d|qu|n|j|s|c|jusqu)['’][a-zàâçéèêëîïôûùüÿœ]", lowered):
-        fr += 1
-    if re.search(r"\b\w+['’](?:s|t|re|ve|ll|d)\b", lowered):
-        en += 1
-    if fr != en:
-        return ("fr" if fr > en else "en"), abs(fr - en) >= 1
-    guess = _langid(text)
-    return (guess or "en"), False
-
-
-@lru_cache(maxsize=1)
-def _identifier():
-    try:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-    except ImportError:  # pragma: no cover - py3langid is a declared dependency
-        return None
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(["fr", "en"])
-    return identifier
-
-
-def _langid(text: str) -> str | None:
-    identifier = _identifier()
-    if identifier is None or not re.search(r"[^\W\d_]", text):
-        return None
-    lang, _ = identifier.classify(text)
-    return lang if lang in ("fr", "en") else None
 
 
 def question_kinds(text: str) -> tuple[str, ...]:

@@ -30,7 +30,8 @@ from index.lexical import LANG_CODES, LEXICAL_ARRAYS, LEXICAL_VOCAB, OTHER_LANG,
 from index.manifest import MANIFEST_NAME, Manifest, verify_files
 from index.models import Chunk, Hit, Release
 from index.store import RecordStore
-from index.text import guess_language, tokenize
+from index.language import guess_language
+from index.text import tokenize
 from index.vectors import GROUPS, VectorStore, group_of, vector_file
 from index.writer import RECORDS
 

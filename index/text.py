@@ -57,30 +57,3 @@ def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
             continue
         out.append(token)
     return out
-
-
-_FR_MARKERS = frozenset(
-    "le la les des du une est et en au aux pour dans sur avec qui que quel quelle quels quelles "
-    "combien comment quand pourquoi où ou a-t-il a-t-elle est-ce ce cette ces son sa ses leur "
-    "ministre gouvernement annonce annoncé fédéral financement".split()
-)
-_EN_MARKERS = frozenset(
-    "the of and to in is are was were for on with what which who whom how when where why did does "
-    "do much many minister government announced federal funding about this that".split()
-)
-
-
-def guess_language(text: str) -> str:
-    """'fr' or 'en' for a short query: marker words first, accents as a tie-breaker.
-
-    Queries are too short for statistical detectors to be reliable; this errs towards
-    English only when nothing French is present.
-    """
-    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text.casefold())
-    fr = sum(w in _FR_MARKERS for w in words)
-    en = sum(w in _EN_MARKERS for w in words)
-    if re.search(r"[àâçéèêëîïôûùüÿœ]", text.casefold()):
-        fr += 1
-    if re.search(r"\b(?:l|d|qu|n|s)['’]", text.casefold()):
-        fr += 1
-    return "fr" if fr > en else "en"

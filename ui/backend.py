@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from assistant.models import Answer
+from index.limits import MAX_QUESTION_CHARS  # the assistant's own limit: refused here, never cut there
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000  # a question, not a document: longer input is refused with a message
 RETRY_OPEN_SECONDS = 2.0  # how often a missing/broken index is looked at again
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from index.lexical import LexicalIndex
-from index.text import fold, guess_language, tokenize
+from index.language import guess_language
+from index.text import fold, tokenize
 
 
 def test_tokenize_folds_case_accents_and_elisions():
