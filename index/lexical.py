@@ -16,15 +16,13 @@ from typing import Iterable
 import numpy as np
 
 from index.errors import IndexCorrupted
+from index.layout import LEXICAL_ARRAYS, LEXICAL_VOCAB
 
 K1 = 1.2
 B = 0.75
 LANG_CODES = {"en": 0, "fr": 1}
 OTHER_LANG = 2
 NO_DATE = -1
-
-LEXICAL_ARRAYS = "lexical.npz"
-LEXICAL_VOCAB = "lexical-vocab.json"
 
 
 def lang_code(lang: str) -> int:

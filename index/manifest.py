@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import IndexCorrupted
+from index.layout import MANIFEST_NAME
 
 FORMAT_VERSION = 1
-MANIFEST_NAME = "manifest.json"
 
 
 @dataclass

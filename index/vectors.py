@@ -25,8 +25,8 @@ import faiss
 import numpy as np
 
 from index.errors import IndexCorrupted
+from index.layout import GROUPS, vector_file
 
-GROUPS = ("en", "fr", "other")
 EXACT_MAX_VECTORS = 100_000  # exact search ≈ 14 ms here: the rest of a search fits in 20 ms
 IVF_TRAIN_PER_LIST = 40  # k-means sample: vectors per list (FAISS warns below 39)
 IVF_RETRAIN_GROWTH = 4.0
@@ -36,10 +36,6 @@ faiss.omp_set_num_threads(1)  # single queries: threads make one query much slow
 
 def group_of(lang: str) -> str:
     return lang if lang in ("en", "fr") else "other"
-
-
-def vector_file(group: str) -> str:
-    return f"vectors-{group}.faiss"
 
 
 def new_exact_index(dim: int) -> faiss.Index:

@@ -19,6 +19,7 @@ import numpy as np
 from index import generations
 from index.embedders import BaseEmbedder, get_embedder
 from index.errors import EmbedderMismatch, IndexNotFound
+from index.layout import RECORDS
 from index.lexical import LexicalIndex
 from index.manifest import Manifest, file_digest, verify_files
 from index.models import Chunk, Release
@@ -26,7 +27,6 @@ from index.store import ChunkRow, RecordStore, vector_id
 from index.text import tokenize
 from index.vectors import VectorStore
 
-RECORDS = "records.sqlite"
 SEARCHABLE_METADATA = ("department", "minister", "type", "speaker", "region", "topic", "location", "author")
 
 

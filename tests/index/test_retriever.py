@@ -106,3 +106,30 @@ def test_above_the_exact_limit_the_index_turns_ivf_and_answers_alike(samples, sa
         writer.commit()
     approximate.reload_if_changed()
     assert "smp-ns-harbours-en" not in _ids(approximate.search(questions[0], k=10))
+
+
+def test_langchain_invoke_honours_k_and_search_options(samples):
+    lc = samples.as_langchain(k=5)
+    assert len(lc.invoke("funding announcement", k=1)) == 1
+    assert len(lc.invoke("funding announcement")) == 5
+    french = lc.invoke("funding announcement", k=3, lang="fr")
+    assert len(french) == 3 and all(d.metadata["lang"] == "fr" for d in french)
+    with pytest.raises(TypeError, match="unknown search option"):
+        lc.invoke("funding", colour="blue")
+
+
+def test_a_broken_new_generation_is_logged_and_the_old_one_keeps_answering(samples_index, tmp_path, caplog):
+    import shutil
+
+    import index.snapshots as snapshots
+
+    copy = tmp_path / "ix"
+    shutil.copytree(samples_index, copy)
+    retriever = Retriever.open(copy)
+    before = _ids(retriever.search("Lobster Fishing Area 23 C closure", k=3))
+    (copy / "CURRENT").write_text("gen-999999\n", encoding="utf-8")  # names a generation that is not there
+    retriever._holder._last_check -= 2 * snapshots.CHECK_INTERVAL
+    with caplog.at_level("WARNING", logger="index.snapshots"):
+        after = _ids(retriever.search("Lobster Fishing Area 23 C closure", k=3))
+    assert after == before
+    assert "gen-999999" in caplog.text and "still answering from gen-" in caplog.text

@@ -1,0 +1,122 @@
+"""What the retriever, the assistant and `info` need from storage, and nothing more.
+
+Two backends implement it: the local folder (FAISS + SQLite + BM25 arrays, `index.storage.local`)
+and PostgreSQL + pgvector (`index.storage.postgres`). The retriever only ever talks to one
+`Snapshot`: one published generation, read whole for one question, so that a search and the
+reads after it (release texts to quote, chunks, translations) agree even while an ingest in
+another process publishes a newer generation. `tests/index/test_storage_contract.py` runs the
+same tests against both backends: that suite is the definition of "works".
+
+Why these methods: dense search is per language group (the retriever gives each language its
+own candidates, see `index.fusion`), with the language/date filter pushed into the store so a
+filtered query still gets `n` candidates; lexical search returns BM25 scores computed from the
+same tokens (`index.text.tokenize`) on both backends, so fusion gives the same scores.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Protocol, runtime_checkable
+
+import numpy as np
+
+from index.models import Chunk, Release
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on the passages searched: source language and inclusive ISO dates."""
+
+    lang: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+    @property
+    def by_date(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+
+@dataclass(frozen=True)
+class DenseMatch:
+    vid: int
+    cosine: float
+
+
+@dataclass(frozen=True)
+class LexicalMatch:
+    vid: int
+    bm25: float
+    group: str  # language group of the passage ("en", "fr", "other")
+
+
+@dataclass(frozen=True)
+class ReleaseMeta:
+    """A release's fields without its (possibly large) text."""
+
+    id: str
+    lang: str
+    title: str
+    date: str | None
+    url: str
+    source: str
+    pair_id: str | None
+    metadata: dict[str, Any]
+
+
+@dataclass
+class SnapshotInfo:
+    """What `communique info` and `Retriever.stats()` report about one generation."""
+
+    generation: str
+    embedder: str
+    dim: int
+    releases: int
+    chunks: int
+    releases_by_lang: dict[str, int]
+    chunks_by_lang: dict[str, int]
+    size_bytes: int
+    created: str
+    last_ingest: str
+    departments: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class Snapshot(Protocol):
+    """One published generation, never changing under its reader."""
+
+    name: str  # the generation's name ("gen-000007"): two snapshots with one name hold the same data
+
+    @property
+    def embedder(self) -> str: ...
+    @property
+    def dim(self) -> int: ...
+
+    def info(self) -> SnapshotInfo: ...
+
+    # records
+    def release(self, release_id: str) -> Release | None: ...  # an alias (a duplicate's id) resolves
+    def releases(self, ids: Iterable[str]) -> dict[str, Release]: ...
+    def release_meta(self, ids: Iterable[str]) -> dict[str, ReleaseMeta]: ...
+    def pair_members(self, pair_id: str) -> list[str]: ...
+    def chunks_of(self, release_id: str) -> list[Chunk]: ...  # in text order
+    def chunks_by_vid(self, vids: Iterable[int]) -> dict[int, Chunk]: ...
+    def vectors_of(self, group: str, vids: Iterable[int]) -> dict[int, np.ndarray]: ...
+
+    # search
+    def groups(self) -> list[str]: ...  # language groups holding at least one passage
+    def dense_search(self, group: str, query: np.ndarray, n: int, filters: Filters) -> list[DenseMatch]: ...
+    def lexical_search(self, terms: list[str], n: int, filters: Filters) -> list[LexicalMatch]: ...
+    def document_frequency(self, term: str) -> int: ...
+    @property
+    def passages(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class Storage(Protocol):
+    """Where an index lives: tells which generation is published and opens it."""
+
+    location: str
+
+    def current_name(self) -> str | None: ...  # cheap: checked before every question
+    def open_snapshot(self, *, verify: bool) -> Snapshot: ...
