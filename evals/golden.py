@@ -5,7 +5,12 @@ Format (JSONL, one question per line; blank lines and lines starting with `//` a
     {"id": "q001", "question": "...", "lang": "en"|"fr", "answerable": true,
      "sources": ["<release id>", ...], "answer": "short reference answer",
      "facts": ["Cornwall", ["$70 million", "70 millions"]], "kind": "en-fr",
-     "history": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]}
+     "history": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}],
+     "class": "event-date", "split": "heldout"}
+
+`kind` is the language direction (en-en, fr-en, ..., followup, unanswerable); `class` is what
+the question asks for (event-date, list, where, who-said, yes-no, crosslang, near-miss);
+`split` is "dev" (the default) or "heldout" (see `evals.splits`).
 
 `load_golden` refuses a file it cannot turn into items (bad JSON, wrong types, unknown keys:
 a typo such as "souces" would otherwise silently drop the gold). `check_golden` reports what
@@ -24,8 +29,15 @@ from index.models import Release
 LANGS = ("en", "fr")
 ROLES = ("user", "assistant")
 REQUIRED = ("id", "question", "lang", "answerable")
-OPTIONAL = ("sources", "answer", "facts", "kind", "history", "notes")
+OPTIONAL = ("sources", "answer", "facts", "kind", "history", "notes", "class", "split")
 NO_KIND = "unspecified"
+NO_CLASS = "unclassified"
+SPLITS = ("dev", "heldout")
+# What a question asks for (README table). A typo must not create a class of its own.
+CLASSES = ("event-date", "list", "where", "who-said", "yes-no", "crosslang", "near-miss")
+CROSS_KINDS = ("en-fr", "fr-en")
+YES_NO_OPENINGS = ("yes", "no", "oui", "non")
+DEV = "dev"
 
 Fact = str | list[str]
 
@@ -46,6 +58,8 @@ class GoldenItem:
     kind: str = NO_KIND
     history: list[dict[str, str]] = field(default_factory=list)
     notes: str = ""
+    question_class: str = NO_CLASS  # JSON key "class"
+    split: str = DEV
     origin: str = field(default="", compare=False)  # "file:line", for messages
 
 
@@ -57,9 +71,11 @@ def _type_problems(obj: dict[str, Any]) -> list[str]:
     unknown = sorted(set(obj) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
         problems.append(f"unknown key(s) {unknown} (allowed: {list(REQUIRED + OPTIONAL)})")
-    for key in ("id", "question", "lang", "answer", "kind", "notes"):
+    for key in ("id", "question", "lang", "answer", "kind", "notes", "class", "split"):
         if key in obj and not isinstance(obj[key], str):
             problems.append(f"{key!r} must be a string, got {type(obj[key]).__name__}")
+    if isinstance(obj.get("split"), str) and obj["split"] not in SPLITS:
+        problems.append(f"'split' must be one of {list(SPLITS)}, got {obj['split']!r}")
     if "answerable" in obj and not isinstance(obj["answerable"], bool):
         problems.append(f"'answerable' must be true or false, got {obj['answerable']!r}")
     sources = obj.get("sources", [])
@@ -133,6 +149,8 @@ def load_golden(path: str | Path) -> list[GoldenItem]:
                 kind=obj.get("kind") or NO_KIND,
                 history=[dict(t) for t in obj.get("history", [])],
                 notes=obj.get("notes", ""),
+                question_class=obj.get("class") or NO_CLASS,
+                split=obj.get("split") or DEV,
                 origin=where,
             )
         )
@@ -141,6 +159,25 @@ def load_golden(path: str | Path) -> list[GoldenItem]:
     if not items:
         raise GoldenError(f"{path}: no questions in golden file")
     return items
+
+
+def _class_problems(item: GoldenItem) -> list[str]:
+    """What `class` promises about an item: near misses are unanswerable, yes/no answers say so."""
+    cls = item.question_class
+    if cls == NO_CLASS:
+        return []
+    if cls not in CLASSES:
+        return [f"class must be one of {list(CLASSES)}, got {cls!r}"]
+    problems = []
+    if (cls == "near-miss") == item.answerable:
+        problems.append("near-miss items are unanswerable; other classes are answerable")
+    if cls == "crosslang" and item.kind not in CROSS_KINDS:
+        problems.append(f"crosslang items need kind {' or '.join(CROSS_KINDS)}, got {item.kind!r}")
+    if cls == "yes-no":
+        opening = item.answer.strip().split(None, 1)[0].strip(":,.;!").casefold() if item.answer.strip() else ""
+        if opening not in YES_NO_OPENINGS:
+            problems.append("yes-no reference answer must open with Yes/No/Oui/Non")
+    return problems
 
 
 def check_golden(items: list[GoldenItem], releases: Mapping[str, Release]) -> list[str]:
@@ -180,6 +217,9 @@ def check_golden(items: list[GoldenItem], releases: Mapping[str, Release]) -> li
         for i, fact in enumerate(item.facts):
             if any(not normalize_for_match(alt) for alt in fact_alternatives(fact)):
                 report(f"facts[{i}] has an empty alternative")
+
+        for message in _class_problems(item):
+            report(message)
 
         if not item.answerable:
             if item.sources:

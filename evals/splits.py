@@ -1,0 +1,56 @@
+"""The held-out split: a third of every (kind, class) stratum, chosen by a hash of the id.
+
+Why a rule and not a hand pick: whoever tunes the answerer must not choose (or drift) which
+questions it is measured on out of sample. The rule only reads ids, kinds and classes, so it
+is reproducible from the file alone, and `tests/evals/test_golden_files.py` checks that the
+`split` values written in the golden files are exactly what it gives.
+
+Rule: group items by (kind, class); in each group sort by SHA-256 of "heldout:" + id and
+mark the first round(n / 3) items "heldout", the rest "dev".
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable, Mapping, Protocol
+
+from evals.golden import DEV
+
+HELDOUT = "heldout"
+HELDOUT_SHARE = 1 / 3
+
+
+class Stratifiable(Protocol):
+    id: str
+    kind: str
+    question_class: str
+
+
+def _rank(item_id: str) -> str:
+    return hashlib.sha256(f"heldout:{item_id}".encode("utf-8")).hexdigest()
+
+
+def heldout_count(n: int) -> int:
+    """How many of a stratum of `n` items are held out (round half up, so 2 of 5, 1 of 2)."""
+    return int(n * HELDOUT_SHARE + 0.5)
+
+
+def assign_splits(items: Iterable[Stratifiable]) -> dict[str, str]:
+    """id → "dev" | "heldout" by the rule above."""
+    strata: dict[tuple[str, str], list[str]] = {}
+    for item in items:
+        strata.setdefault((item.kind, item.question_class), []).append(item.id)
+    splits: dict[str, str] = {}
+    for ids in strata.values():
+        ordered = sorted(ids, key=_rank)
+        cut = heldout_count(len(ordered))
+        for i, item_id in enumerate(ordered):
+            splits[item_id] = HELDOUT if i < cut else DEV
+    return splits
+
+
+def split_mismatches(items: Iterable[Stratifiable], written: Mapping[str, str]) -> list[str]:
+    """Ids whose written split differs from the rule's, as readable lines."""
+    items = list(items)
+    expected = assign_splits(items)
+    return [f"{item.id}: split is {written.get(item.id, DEV)!r}, the rule gives {expected[item.id]!r}"
+            for item in items if written.get(item.id, DEV) != expected[item.id]]
