@@ -1,14 +1,18 @@
-"""The project's golden sets are valid: schema, unique ids, sources exist, facts occur in a source."""
+"""The project's golden sets are valid: schema, unique ids, sources exist, facts occur in a source,
+every class is represented in both languages, and the held-out split is exactly the rule's."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from evals.golden import check_golden, load_golden
+from evals.golden import CLASSES, check_golden, load_golden
+from evals.splits import HELDOUT, split_mismatches
 from index.retriever import Retriever
 
 GOLDEN = Path(__file__).resolve().parents[2] / "evals" / "golden"
+FILES = ("samples.jsonl", "shared.jsonl")
 
 
 def _check(path: Path, index_dir: Path) -> list[str]:
@@ -16,6 +20,31 @@ def _check(path: Path, index_dir: Path) -> list[str]:
     retriever = Retriever.open(index_dir)
     ids = {s for item in items for s in item.sources}
     return check_golden(items, retriever.releases(sorted(ids)))
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_written_splits_follow_the_rule(name):
+    items = load_golden(GOLDEN / name)
+    assert split_mismatches(items, {i.id: i.split for i in items}) == []
+    heldout = sum(i.split == HELDOUT for i in items)
+    assert abs(heldout - len(items) / 3) <= len({(i.kind, i.question_class) for i in items})
+
+
+def test_shared_set_has_every_class_in_both_languages():
+    items = load_golden(GOLDEN / "shared.jsonl")
+    assert sum(i.answerable for i in items) > 150
+    per_class = Counter(i.question_class for i in items)
+    per_class_lang = Counter((i.question_class, i.lang) for i in items)
+    for cls in CLASSES:
+        assert per_class[cls] >= 15, (cls, per_class[cls])
+        assert per_class_lang[(cls, "en")] >= 7 and per_class_lang[(cls, "fr")] >= 7, cls
+    crosslang_kinds = Counter(i.kind for i in items if i.question_class == "crosslang")
+    assert crosslang_kinds["en-fr"] >= 7 and crosslang_kinds["fr-en"] >= 7
+
+
+def test_samples_set_has_new_classes():
+    items = load_golden(GOLDEN / "samples.jsonl")
+    assert len({i.question_class for i in items} & set(CLASSES)) >= 5
 
 
 def test_samples_golden_set_is_valid(samples_index):
