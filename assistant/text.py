@@ -7,11 +7,10 @@ question, and the prefix also matches many French/English cognates (« ministre 
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from index.sentences import split_sentences as sentence_spans
 from index.text import STOPWORDS, fold, tokenize  # noqa: F401  (re-exported: one tokenizer for index and answers)
 
 # Words that carry no topic in a question (interrogatives, auxiliaries, generic verbs).
@@ -29,27 +28,6 @@ _STEM_SUFFIXES = (
     "ements", "ement", "ations", "ation", "ings", "ing", "ies", "ied", "ees", "ee", "es", "ed",
     "s", "x", "e",
 )
-
-# Abbreviations after which a period does not end a sentence (folded, without the dot).
-_ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr st sr jr mt no nos vol art sec ch fig inc ltd corp co hon rev gen lt col sgt
-    gov sen rep prof dept approx est vs etc e.g i.e u.s u.k p ex env
-    m mme mmes mlle me pr
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    janv fevr fev avr juil aout dec
-    """.split()
-)
-
-_BOUNDARY = re.compile(
-    r"""[.!?…]+[»"”’)\]]*(?=\s+[\"“«(\-–—•*A-ZÀ-ÖØ-Þ0-9])"""  # end punctuation before a new start
-    r"""|\n"""  # every line break ends a unit (paragraphs, list items, attribution lines)
-    # Whitespace-collapsed scrapes: "…at home.“Currently…", "…East Vancouver.Located along…"
-    r"""|(?<=[a-zà-öø-ÿ0-9)][.!?])[”"’]?(?=[“"«][A-ZÀ-ÖØ-Þ])|(?<=[a-zà-öø-ÿ]{2}[.!?])[”"’]?(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])"""
-)
-_LEADING_JUNK = re.compile(r"^[\s.,;:·•*\-–—_|>]+")
-_TRAILING_SPACE = re.compile(r"\s+$")
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w.]*)[.!?…]+[»\"”’)\]]*$")
 
 MAX_SENTENCE_CHARS = 600
 
@@ -85,65 +63,14 @@ def all_stems(text: str) -> set[str]:
 
 
 def split_sentences(text: str, lo: int = 0, hi: int | None = None) -> list[Span]:
-    """Sentence spans of `text[lo:hi]`, with offsets into `text`.
+    """Sentence spans of `text[lo:hi]`, with offsets into `text`, for quoting.
 
-    Leading punctuation/bullets and surrounding whitespace are trimmed from each span (the
-    scraped releases carry fragments such as ". L'édition de 2025…"); empty spans dropped.
+    The splitter is `index.sentences` (the one chunking uses), with each line its own unit
+    (attribution lines, list items), leading punctuation/bullets trimmed (the scraped releases
+    carry fragments such as ". L'édition de 2025…") and over-long units cut at `;` or spaces.
     """
-    hi = len(text) if hi is None else min(hi, len(text))
-    lo = max(0, lo)
-    window = text[lo:hi]
-    cuts = [0]
-    for match in _BOUNDARY.finditer(window):
-        end = match.end()
-        if match.group() != "\n" and _is_abbreviation(window[max(0, end - 40) : end]):
-            continue
-        cuts.append(end)
-    cuts.append(len(window))
-    spans: list[Span] = []
-    for a, b in zip(cuts, cuts[1:]):
-        for sa, sb in _limit_length(window, a, b):
-            piece = window[sa:sb]
-            lead = _LEADING_JUNK.match(piece)
-            if lead:
-                sa += lead.end()
-            trail = _TRAILING_SPACE.search(window[sa:sb])
-            if trail:
-                sb = sa + trail.start()
-            if sb - sa >= 2 and re.search(r"\w", window[sa:sb]):
-                spans.append(Span(lo + sa, lo + sb, window[sa:sb]))
-    return spans
-
-
-def _is_abbreviation(tail: str) -> bool:
-    match = _WORD_BEFORE.search(tail)
-    if not match:
-        return False
-    word = fold(match.group(1)).rstrip(".")
-    if word in _ABBREVIATIONS:
-        return True
-    # A single capital letter is an initial ("J. Smith"), not the end of a sentence.
-    return len(match.group(1).rstrip(".")) == 1 and match.group(1)[0].isupper()
-
-
-def _limit_length(window: str, a: int, b: int) -> list[tuple[int, int]]:
-    """Cut over-long units (whitespace-collapsed scrapes) at ';' or spaces so quotes stay short."""
-    pieces: list[tuple[int, int]] = []
-    while b - a > MAX_SENTENCE_CHARS:
-        limit = a + MAX_SENTENCE_CHARS
-        cut = window.rfind("; ", a + MAX_SENTENCE_CHARS // 3, limit)
-        if cut < 0:
-            cut = window.rfind(", ", a + MAX_SENTENCE_CHARS // 2, limit)
-        if cut < 0:
-            cut = window.rfind(" ", a + MAX_SENTENCE_CHARS // 2, limit)
-        if cut < 0:
-            cut = limit
-        else:
-            cut += 1
-        pieces.append((a, cut))
-        a = cut
-    pieces.append((a, b))
-    return pieces
+    return [Span(a, b, text[a:b]) for a, b in sentence_spans(text, lo, hi, every_line_break=True,
+                                                             strip_bullets=True, max_chars=MAX_SENTENCE_CHARS)]
 
 
 def is_stopword(token: str) -> bool:
