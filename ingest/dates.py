@@ -3,28 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
-_MONTHS: dict[str, int] = {}
-for _num, _names in enumerate(
-    [
-        "january jan janvier janv jan",
-        "february feb fevrier fevr fev fév février févr",
-        "march mar mars",
-        "april apr avril avr",
-        "may mai",
-        "june jun juin",
-        "july jul juillet juil",
-        "august aug aout août",
-        "september sep sept septembre",
-        "october oct octobre",
-        "november nov novembre",
-        "december dec decembre déc décembre",
-    ],
-    start=1,
-):
-    for _name in _names.split():
-        _MONTHS[_name] = _num
+from index.calendar import month_number
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s_]\d{1,2}:\d{2}|Z|[+-]\d{2}:?\d{2})")
 _SLASHED_YMD = re.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b")
@@ -40,14 +20,6 @@ def _make(year: int, month: int, day: int) -> str | None:
         return dt.date(year, month, day).isoformat()
     except ValueError:
         return None
-
-
-def _month(word: str) -> int | None:
-    word = word.lower().rstrip(".")
-    if word in _MONTHS:
-        return _MONTHS[word]
-    plain = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
-    return _MONTHS.get(plain)
 
 
 def parse_date(value: object) -> str | None:
@@ -82,9 +54,9 @@ def parse_date(value: object) -> str | None:
         return None
     lowered = text.lower()
     m = _DAY_MONTH_YEAR.search(lowered)
-    if m and (month := _month(m.group(2))):
+    if m and (month := month_number(m.group(2))):
         return _make(int(m.group(3)), month, int(m.group(1)))
     m = _MONTH_DAY_YEAR.search(lowered)
-    if m and (month := _month(m.group(1))):
+    if m and (month := month_number(m.group(1))):
         return _make(int(m.group(3)), month, int(m.group(2)))
     return None

@@ -8,6 +8,14 @@ from ingest.problems import Problem
 
 BINARY_MESSAGE = "binary file, not text"
 _SAMPLE = 64 * 1024
+# Longest first: the UTF-32-LE BOM begins with the UTF-16-LE one.
+UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The codec named by a leading byte-order mark (it also removes the mark), else None."""
+    return next((codec for bom, codec in UNICODE_BOMS if data.startswith(bom)), None)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -16,14 +24,14 @@ def looks_binary(data: bytes) -> bool:
     if not sample:
         return False
     if b"\x00" in sample:
-        # UTF-16 text has NULs too, but only with a BOM do we accept it.
-        return not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        # UTF-16/32 text has NULs too, but only with a BOM do we accept it.
+        return bom_encoding(sample) in (None, "utf-8-sig")
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     return controls / len(sample) > 0.05
 
 
 def decode_bytes(data: bytes, path: str | Path) -> str | Problem:
-    """Decode `data`: UTF-8 (BOM stripped), UTF-16 with BOM, else the best legacy guess.
+    """Decode `data`: UTF-8 (BOM stripped), UTF-16/UTF-32 with BOM, else the best legacy guess.
 
     Legacy files here are almost always Windows-1252 (a superset of latin-1 for printable text),
     so cp1252 is the fallback when charset-normalizer is unsure; cp1252 cannot decode five byte
@@ -33,11 +41,11 @@ def decode_bytes(data: bytes, path: str | Path) -> str | Problem:
         return Problem(str(path), None, BINARY_MESSAGE)
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    elif (codec := bom_encoding(data)) is not None:
         try:
-            return data.decode("utf-16")
+            return data.decode(codec)
         except UnicodeDecodeError as exc:
-            return Problem(str(path), None, f"invalid UTF-16 text: {exc.reason}")
+            return Problem(str(path), None, f"invalid {codec.upper()} text: {exc.reason}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -1,9 +1,10 @@
 """The ingest run: files → releases → chunks → vectors → a new published index generation.
 
 A reader thread reads, cleans and chunks while the main thread embeds and stores in batches
-(the cost). Bad files and records are reported and
-skipped; checkpoints publish what is done every few minutes so a killed ingest loses little,
-and the next run skips everything already stored (ids and hashes are stable).
+(the cost). Every step that touches one record runs under `ingest.guard.attempt`, so a bad
+file or record is reported (file, line, stage, error) and skipped, never raised; checkpoints
+publish what is done every few minutes so a killed ingest loses little, and the next run skips
+everything already stored (ids and hashes are stable). Index folders are never read as input.
 """
 from __future__ import annotations
 
@@ -12,91 +13,63 @@ import queue
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
 import numpy as np
 
 from index.models import Chunk, Release
-from index.writer import IndexWriter
+from index.writer import IndexWriter, embedding_text
 from ingest.chunking import chunk_release
+from ingest.guard import attempt, describe
 from ingest.normalize import normalize_release
 from ingest.pairing import pair_translations
 from ingest.problems import Problem
-from ingest.readers import read_file
-from ingest.sources import iter_source_files
+from ingest.readers import LINE_KEY, read_file
+from ingest.report import EXIT_OK, EXIT_REJECTED, IngestReport
+from ingest.sources import Skipped, iter_source_files
 
 EMBED_BATCH = 256  # chunks per embedding call: large enough to amortise, small enough for memory
 THREADS_ENV = "COMMUNIQUE_INGEST_THREADS"
-EXIT_OK = 0
-EXIT_REJECTED = 3  # some input was rejected; usage errors exit 2
-
-
-@dataclass
-class IngestReport:
-    index_dir: str
-    embedder: str
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    chunks: int = 0
-    paired: int = 0
-    seconds: float = 0.0
-    embed_seconds: float = 0.0
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_REJECTED if self.rejected else EXIT_OK
-
-    @property
-    def chunks_per_second(self) -> float:
-        return self.chunks / self.seconds if self.seconds else 0.0
-
-    def summary(self) -> str:
-        return (
-            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.duplicates} duplicates, {self.rejected} rejected; {self.chunks} chunks embedded, "
-            f"{self.paired} translations paired, {self.seconds:.1f} s ({self.chunks_per_second:.0f} chunks/s)"
-        )
 
 
 @dataclass
 class _Prepared:
+    """A release ready to embed, and where it came from (for any later rejection or warning)."""
+
     release: Release
     chunks: list[Chunk]
+    path: str
+    line: int | None
 
 
-def read_releases(paths: Iterable[str | Path], report: IngestReport) -> Iterable[Release]:
-    """Every normalised release under `paths`; problems are recorded, never raised."""
-    for entry in iter_source_files(paths):
-        if isinstance(entry, Problem):
-            report.problems.append(entry)
-            report.rejected += 1
+def read_releases(paths: Iterable[str | Path], report: IngestReport, *, exclude: Iterable[str | Path] = ()
+                  ) -> Iterator[tuple[Release, str, int | None]]:
+    """Every normalised release under `paths` with its file and line; problems recorded, never raised."""
+    for entry in iter_source_files(paths, exclude=exclude):
+        if isinstance(entry, Skipped):
+            report.warn(entry.path, None, entry.reason)
             continue
+        if isinstance(entry, Problem):
+            report.reject(entry)
+            continue
+        where = str(entry)
         try:
             for item in read_file(entry):
                 if isinstance(item, Problem):
-                    report.problems.append(item)
-                    report.rejected += 1
+                    report.reject(item)
                     continue
-                line = item.metadata.pop("_line", None) if item.metadata else None
-                normalised = normalize_release(item, path=str(entry), line=line)
+                line = item.metadata.pop(LINE_KEY, None) if item.metadata else None
+                normalised = attempt("normalise", where, line, normalize_release, item, path=where, line=line)
                 if isinstance(normalised, Problem):
-                    report.problems.append(normalised)
-                    report.rejected += 1
+                    report.reject(normalised)
                     continue
                 for warning in normalised.metadata.get("warnings", []):
-                    where = f"{entry}:{line}" if line else str(entry)
-                    report.warnings.append(f"{where}: {warning}")
-                yield normalised
-        except (OSError, ValueError, UnicodeError, MemoryError) as exc:  # a reader bug must not stop the batch
-            report.problems.append(Problem(str(entry), None, f"could not read: {exc}"))
-            report.rejected += 1
+                    report.warn(where, line, str(warning))
+                yield normalised, where, line
+        except Exception as exc:  # noqa: BLE001 - the file's own reader failed between records
+            report.reject(Problem(where, None, f"could not read further: {describe(exc)}"))
 
 
 def default_ingest_threads() -> int:
@@ -125,7 +98,7 @@ def ingest_paths(paths: Iterable[str | Path], index_dir: str | Path, *, embedder
     with IndexWriter.open(index_dir, embedder_name=embedder_name) as writer:
         report = IngestReport(index_dir=str(index_dir), embedder=writer.embedder.name)
         prepared: queue.Queue = queue.Queue(maxsize=PREFETCH_RELEASES)
-        producer = threading.Thread(target=_produce, args=(paths, writer.embedder, report, prepared),
+        producer = threading.Thread(target=_produce, args=(paths, writer.embedder, report, prepared, (Path(index_dir),)),
                                     name="ingest-reader", daemon=True)
         producer.start()
         bar = _progress_bar(progress, stream)
@@ -157,17 +130,19 @@ _DONE = object()
 PREFETCH_RELEASES = 512  # bounded: a huge folder never sits in memory at once
 
 
-def _produce(paths, embedder, report: IngestReport, out: queue.Queue) -> None:
+def _produce(paths, embedder, report: IngestReport, out: queue.Queue, exclude: tuple[Path, ...] = ()) -> None:
     """Background thread: releases with their chunks, or the exception that stopped reading."""
     try:
-        for release in read_releases(paths, report):
-            chunks = chunk_release(release, max_tokens=embedder.max_tokens,
-                                   overlap_tokens=embedder.max_tokens // 5, count_tokens=embedder.count_tokens)
-            if not chunks:
-                report.problems.append(Problem(release.source or release.id, None, "no text left to index"))
-                report.rejected += 1
+        for release, where, line in read_releases(paths, report, exclude=exclude):
+            chunks = attempt("chunk", where, line, chunk_release, release, max_tokens=embedder.max_tokens,
+                             overlap_tokens=embedder.max_tokens // 5, count_tokens=embedder.count_tokens)
+            if isinstance(chunks, Problem):
+                report.reject(chunks)
                 continue
-            out.put(_Prepared(release, chunks))
+            if not chunks:
+                report.reject(Problem(where, line, "no text left to index"))
+                continue
+            out.put(_Prepared(release, chunks, where, line))
     except BaseException as exc:  # re-raised in the ingesting thread
         out.put(exc)
     finally:
@@ -186,56 +161,85 @@ def _drain(source: queue.Queue) -> Iterator[_Prepared]:
 
 def _decide(writer: IndexWriter, items: Iterable[_Prepared], report: IngestReport) -> Iterator[_Prepared]:
     """Keep what needs embedding; count unchanged releases and duplicates (stored once, id kept as alias)."""
-    seen_ids: dict[str, str] = {}
+    seen_ids: dict[str, tuple[str, str]] = {}  # id -> (record hash, "file:line" of its first occurrence)
     seen_content: dict[str, str] = {}
     for item in items:
-        release = item.release
-        if release.id in seen_ids:  # same id twice in one batch: first one wins
-            report.duplicates += 1
-            if seen_ids[release.id] != release.record_hash:
-                report.warnings.append(f"{release.source or release.id}: id {release.id} appears twice with different content; kept the first")
-            continue
-        seen_ids[release.id] = release.record_hash
-        if release.content_hash in seen_content:
-            report.duplicates += 1
-            writer.add_alias(release.id, seen_content[release.content_hash])
-            continue
-        seen_content[release.content_hash] = release.id
-        status = writer.status_of(release)
-        if status is not None:
-            if status.status == "unchanged":
-                report.unchanged += 1
-            else:
-                report.duplicates += 1
-                writer.add_alias(release.id, status.duplicate_of)
-            continue
-        yield item
+        keep = attempt("decide", item.path, item.line, _decide_one, writer, item, report, seen_ids, seen_content)
+        if isinstance(keep, Problem):
+            report.reject(keep)
+        elif keep:
+            yield item
+
+
+def _decide_one(writer: IndexWriter, item: _Prepared, report: IngestReport,
+                seen_ids: dict[str, tuple[str, str]], seen_content: dict[str, str]) -> bool:
+    release = item.release
+    here = f"{item.path}:{item.line}" if item.line is not None else item.path
+    if release.id in seen_ids:  # same id twice in one batch: first one wins
+        report.duplicates += 1
+        first_hash, first_where = seen_ids[release.id]
+        if first_hash != release.record_hash:
+            report.warn(item.path, item.line, f"id {release.id} appears twice with different content: "
+                        f"first at {first_where}, again here; kept the first")
+        return False
+    seen_ids[release.id] = (release.record_hash, here)
+    if release.content_hash in seen_content:
+        report.duplicates += 1
+        writer.add_alias(release.id, seen_content[release.content_hash])
+        return False
+    seen_content[release.content_hash] = release.id
+    status = writer.status_of(release)
+    if status is None:
+        return True
+    if status.status == "unchanged":
+        report.unchanged += 1
+    else:
+        report.duplicates += 1
+        writer.add_alias(release.id, status.duplicate_of)
+    return False
 
 
 def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestReport, bar, threads: int = 1) -> None:
+    """Embed the batch in one go; if that fails, each release alone, so only the bad one is rejected."""
     if not batch:
         return
-    from index.writer import embedding_text
-
-    texts = [embedding_text(p.release, c) for p in batch for c in p.chunks]
     t0 = time.perf_counter()
+    vectors = attempt("embed", batch[0].path, batch[0].line, _embed, writer, batch, bar, threads) if len(batch) > 1 else None
+    if not isinstance(vectors, np.ndarray):
+        vectors = None
+    report.embed_seconds += time.perf_counter() - t0
+    offset = 0
+    for item in batch:
+        n = len(item.chunks)
+        if vectors is not None:
+            mine = vectors[offset : offset + n]
+            offset += n
+        else:
+            t0 = time.perf_counter()
+            mine = attempt("embed", item.path, item.line, _embed, writer, [item], bar, threads)
+            report.embed_seconds += time.perf_counter() - t0
+            if isinstance(mine, Problem):
+                report.reject(mine)
+                continue
+        result = writer.upsert(item.release, item.chunks, mine)
+        if result.status == "added":
+            report.added += 1
+        elif result.status == "updated":
+            report.updated += 1
+        report.chunks += result.chunks
+
+
+def _embed(writer: IndexWriter, batch: list[_Prepared], bar, threads: int) -> np.ndarray:
+    texts = [embedding_text(p.release, c) for p in batch for c in p.chunks]
     parts = []
     for i in range(0, len(texts), EMBED_BATCH):  # one huge release must still move the bar
         parts.append(writer.embedder.encode_documents_threaded(texts[i : i + EMBED_BATCH], threads))
         if bar is not None:
             bar.update(len(parts[-1]))
     vectors = parts[0] if len(parts) == 1 else np.vstack(parts)
-    report.embed_seconds += time.perf_counter() - t0
-    offset = 0
-    for item in batch:
-        n = len(item.chunks)
-        result = writer.upsert(item.release, item.chunks, vectors[offset : offset + n])
-        offset += n
-        if result.status == "added":
-            report.added += 1
-        elif result.status == "updated":
-            report.updated += 1
-        report.chunks += result.chunks
+    if len(vectors) != len(texts):
+        raise ValueError(f"embedder returned {len(vectors)} vectors for {len(texts)} passages")
+    return vectors
 
 
 def _progress_bar(enabled: bool, stream: TextIO):
@@ -258,4 +262,4 @@ def remove_releases(index_dir: str | Path, release_ids: Iterable[str]) -> tuple[
     return removed, missing
 
 
-__all__ = ["ingest_paths", "remove_releases", "IngestReport", "EXIT_REJECTED"]
+__all__ = ["ingest_paths", "remove_releases", "IngestReport", "EXIT_OK", "EXIT_REJECTED"]

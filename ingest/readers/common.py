@@ -5,3 +5,6 @@ from __future__ import annotations
 TEXT_FORMAT_KEY = "text_format"
 # Metadata key carrying a JSONL record's line number from the reader to the pipeline.
 LINE_KEY = "_line"
+# Metadata key of the department (or agency) that issued a release, from the source's own
+# department field (`department` in records, `<meta name="dcterms.creator">` in HTML).
+DEPARTMENT_KEY = "department"

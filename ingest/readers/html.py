@@ -7,27 +7,36 @@ from pathlib import Path
 from typing import Any
 
 from index.models import Release, stable_hash
+from ingest import guard
 from ingest.decoding import decode_bytes
-from ingest.problems import Problem
-from ingest.readers.common import TEXT_FORMAT_KEY
+from ingest.problems import Problem, file_label
+from ingest.readers.common import DEPARTMENT_KEY, TEXT_FORMAT_KEY
+from ingest.readers.nesting import cap_nesting
 
 _DROP_SELECTOR = "nav, header, footer, script, style, noscript, aside, form, template, svg, iframe, button"
 _DATE_META = ("dcterms.issued", "dcterms.date", "dc.date", "date", "article:published_time",
               "og:published_time", "pubdate", "publishdate", "dcterms.modified")
+_DEPARTMENT_META = ("dcterms.creator", "dc.creator", "department")
 _WHITESPACE = re.compile(r"\s+")
 
 
 def read_html(path: Path) -> Iterator[Release | Problem]:
     """One page = one release: main content only, title/lang/date/url from the usual places."""
+    where = str(path)
+    text = guard.attempt("decode", where, None, decode_bytes, path.read_bytes(), path)
+    if isinstance(text, Problem):
+        yield text
+        return
+    yield guard.attempt("read", where, None, parse_html_document, text, path)
+
+
+def parse_html_document(text: str, path: Path) -> Release | Problem:
+    """Decoded text of one HTML page -> its release (nesting capped first: linear time)."""
     from selectolax.lexbor import LexborHTMLParser
 
     from ingest.cleaning import strip_markup
 
-    text = decode_bytes(path.read_bytes(), path)
-    if isinstance(text, Problem):
-        yield text
-        return
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(cap_nesting(text))
     meta = _html_meta(tree)
     root = tree.css_first("html")
     lang = (root.attributes.get("lang") or root.attributes.get("xml:lang") or "") if root else ""
@@ -42,8 +51,7 @@ def read_html(path: Path) -> Iterator[Release | Problem]:
 
     content = tree.css_first("main") or tree.css_first("article") or tree.css_first('[role="main"]') or tree.body
     if content is None:
-        yield Problem(str(path), None, "HTML without a body")
-        return
+        return Problem(str(path), None, "HTML without a body")
     h1 = content.css_first("h1") or tree.css_first("h1")
     title = " ".join(h1.text().split()) if h1 else ""
     if title and h1 is not None:
@@ -55,21 +63,24 @@ def read_html(path: Path) -> Iterator[Release | Problem]:
         node.decompose()
     body = strip_markup(_WHITESPACE.sub(" ", content.html or ""))
     if not body.strip():
-        yield Problem(str(path), None, "empty file" if not text.strip() else "no text in the page")
-        return
+        return Problem(str(path), None, "empty file" if not text.strip() else "no text in the page")
     metadata: dict[str, Any] = {TEXT_FORMAT_KEY: "text"}
-    for key in ("description", "dcterms.creator", "keywords"):
+    for key in ("description", "keywords"):
         if meta.get(key):
             metadata[key] = meta[key]
-    yield Release(
-        id=meta.get("dcterms.identifier") or "doc-" + stable_hash(path.name, body),
+    department = next((meta[k] for k in _DEPARTMENT_META if meta.get(k)), "")
+    if department:
+        metadata[DEPARTMENT_KEY] = department  # from the page's own metadata, never from its file name
+    name = file_label(path.name)
+    return Release(
+        id=meta.get("dcterms.identifier") or "doc-" + stable_hash(name, body),
         lang=lang.strip(),
         text=body,
         title=title,
         date=date.strip() or None,
         url=url.strip(),
-        source=path.name,
-        pair_id=None,
+        source=name,
+        pair_id=meta.get("pair_id") or meta.get("dcterms.relation.pair_id") or None,
         metadata=metadata,
     )
 

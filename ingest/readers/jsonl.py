@@ -1,40 +1,98 @@
-"""JSON Lines: streamed line by line (bounded memory on very large files), one Problem per bad line."""
+"""JSON Lines: streamed line by line (bounded memory on very large files), one Problem per bad line.
+
+Records may be separated by `\\n`, `\\r\\n` or a bare `\\r` (old Mac exports), and the file may be
+UTF-8 (with or without a BOM), legacy 8-bit per line, or UTF-16/UTF-32 with a BOM. JSON forbids raw
+CR and LF inside strings, so splitting on them never cuts a record.
+"""
 from __future__ import annotations
 
-import json
+import codecs
+import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from index.models import Release
-from ingest.decoding import decode_bytes, looks_binary
+from ingest import guard
+from ingest.decoding import bom_encoding, decode_bytes, looks_binary
 from ingest.problems import Problem
-from ingest.readers.records import record_to_release
+from ingest.readers import records
+
+_BREAK = re.compile(rb"\r\n|\r|\n")
+_BLOCK = 1 << 16  # small: memory stays bounded however large the file
 
 
 def read_jsonl(path: Path) -> Iterator[Release | Problem]:
     """One record per line; blank lines are skipped; each bad line is one Problem with its number."""
+    where = str(path)
     with path.open("rb") as fh:
         head = fh.read(8192)
         if looks_binary(head):
-            yield Problem(str(path), None, "binary file, not text")
+            yield Problem(where, None, "binary file, not text")
             return
         fh.seek(0)
-        for number, raw in enumerate(fh, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
+        codec = bom_encoding(head)
+        lines: Iterator[bytes] | Iterator[str]
+        if codec in ("utf-16", "utf-32"):
+            lines = iter(io.TextIOWrapper(fh, encoding=codec, errors="replace", newline=None))
+        else:
+            lines = split_lines(fh)
+        for number, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                decoded = decode_bytes(raw, path)
-                if isinstance(decoded, Problem):
-                    yield Problem(str(path), number, decoded.message)
-                    continue
-                line = decoded
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Problem(str(path), number, f"invalid JSON at column {exc.colno}: {exc.msg}")
+            obj = guard.attempt("decode", where, number, decode_record, raw, path, number)
+            if isinstance(obj, Problem):
+                yield obj
                 continue
-            yield record_to_release(obj, path, number)
+            yield guard.attempt("read", where, number, records.record_to_release, obj, path, number)
+
+
+def split_lines(fh: BinaryIO) -> Iterator[bytes]:
+    """Lines of a binary stream split at CR LF, CR or LF; a leading UTF-8 BOM removed."""
+    pending: list[bytes] = []
+    first = True
+    while True:
+        block = fh.read(_BLOCK)
+        if not block:
+            break
+        if first:
+            first = False
+            if block.startswith(codecs.BOM_UTF8):
+                block = block[len(codecs.BOM_UTF8):]
+        hold = b""
+        if block.endswith(b"\r"):  # may be the first half of CR LF: decide with the next block
+            block, hold = block[:-1], b"\r"
+        parts = _BREAK.split(block)
+        if len(parts) > 1:
+            yield b"".join([*pending, parts[0]])
+            yield from parts[1:-1]
+            pending = [parts[-1]]
+        else:
+            pending.append(parts[0])
+        if hold:
+            pending.append(hold)
+    rest = b"".join(pending)
+    if rest:
+        yield from _BREAK.split(rest[:-1] if rest.endswith(b"\r") else rest)
+
+
+def decode_record(raw: bytes | str, path: Path, number: int) -> object:
+    """One line -> a parsed JSON value, or a Problem for text that is not JSON."""
+    if isinstance(raw, bytes):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded = decode_bytes(raw, path)
+            if isinstance(decoded, Problem):
+                return Problem(str(path), number, decoded.message)
+            line = decoded
+    else:
+        line = raw
+    try:
+        return records.parse_json(line)
+    except ValueError as exc:  # JSONDecodeError, nesting, an integer of 5,000 digits
+        column = getattr(exc, "colno", None)
+        if column is not None:
+            return Problem(str(path), number, f"invalid JSON at column {column}: {exc.msg}")  # type: ignore[attr-defined]
+        return Problem(str(path), number, str(exc))

@@ -7,47 +7,55 @@ from pathlib import Path
 from typing import Any
 
 from index.models import Release, stable_hash
+from ingest import guard
 from ingest.decoding import decode_bytes
-from ingest.problems import Problem
+from ingest.problems import Problem, file_label
 from ingest.readers.common import TEXT_FORMAT_KEY
 
-_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,30})[ \t]*:[ \t]*(.*?)\s*$")
+# No lazy `(.*?)\s*$`: on a line of many spaces that retries the tail at every position (quadratic).
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,30})[ \t]*:[ \t]*(.*)$")
 _KNOWN_KEYS = frozenset({"title", "date", "lang", "url", "id", "pair_id", "source"})
 _KEY_ALIASES = {"titre": "title", "language": "lang", "langue": "lang", "lien": "url", "link": "url",
                 "published": "date", "pair": "pair_id", "pairid": "pair_id"}
 _GLUED_DATE = re.compile(r"^[ \t]*date[ \t]*:?[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|$)", re.I)
-_MD_TITLE = re.compile(r"^[ \t]{0,3}#[ \t]+(.+?)[ \t#]*$")
+_MD_TITLE = re.compile(r"^[ \t]{0,3}#[ \t]+(\S.*)$")  # trailing " ##" stripped in code (linear)
 _TITLE_MAX_CHARS = 200
 
 
 def read_text(path: Path) -> Iterator[Release | Problem]:
     """A `.txt`/`.md` file is one release: optional front matter or header lines, then the body."""
-    text = decode_bytes(path.read_bytes(), path)
+    where = str(path)
+    text = guard.attempt("decode", where, None, decode_bytes, path.read_bytes(), path)
     if isinstance(text, Problem):
         yield text
         return
+    yield guard.attempt("read", where, None, parse_text_document, text, path)
+
+
+def parse_text_document(text: str, path: Path) -> Release | Problem:
+    """Decoded text of one `.txt`/`.md` file -> its release."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     header, body = split_header(text)
     body, glued_date = _take_glued_date(body)
     if not body.strip():
-        yield Problem(str(path), None, "empty file" if not text.strip() else "no text after the header")
-        return
+        return Problem(str(path), None, "empty file" if not text.strip() else "no text after the header")
     title = header.pop("title", "")
     if not title:
         title, body = _title_from_body(body)
     date = header.pop("date", "") or glued_date
-    rec_id = header.pop("id", "") or "doc-" + stable_hash(path.name, body)
+    name = file_label(path.name)
+    rec_id = header.pop("id", "") or "doc-" + stable_hash(name, body)
     markdown = path.suffix.lower() in (".md", ".markdown")
     metadata: dict[str, Any] = dict(header)
     metadata[TEXT_FORMAT_KEY] = "markdown" if markdown else "text"
-    yield Release(
+    return Release(
         id=rec_id,
         lang=metadata.pop("lang", ""),
         text=body,
         title=title,
         date=date or None,
         url=metadata.pop("url", ""),
-        source=metadata.pop("source", "") or path.name,
+        source=metadata.pop("source", "") or name,
         pair_id=metadata.pop("pair_id", "") or None,
         metadata=metadata,
     )
@@ -98,7 +106,7 @@ def _parse_pairs(lines: list[str]) -> dict[str, str] | None:
             return None
         key = m.group(1).lower().replace("-", "_")
         key = _KEY_ALIASES.get(key, key)
-        value = _unquote(m.group(2))
+        value = _unquote(m.group(2).strip())
         if value.startswith("[") and value.endswith("]"):
             value = ", ".join(_unquote(v) for v in value[1:-1].split(",") if v.strip())
         header[key] = value
@@ -129,8 +137,8 @@ def _title_from_body(body: str) -> tuple[str, str]:
     if first is None:
         return "", body
     m = _MD_TITLE.match(lines[first])
-    if m:
-        return m.group(1).strip(), "\n".join(lines[:first] + lines[first + 1:])
+    if m and m.group(1).rstrip(" \t#"):
+        return m.group(1).rstrip(" \t#").strip(), "\n".join(lines[:first] + lines[first + 1:])
     line = lines[first].strip()
     rest = "\n".join(lines[first + 1:]).strip()
     if rest and len(line) <= _TITLE_MAX_CHARS and not line.endswith((".", ",", ";", ":")):
