@@ -11,27 +11,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.text import fold
-
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    [
-        "january janvier jan janv",
-        "february fevrier feb fevr fev",
-        "march mars mar",
-        "april avril apr avr",
-        "may mai",
-        "june juin jun",
-        "july juillet jul juil",
-        "august aout aug",
-        "september septembre sep sept",
-        "october octobre oct",
-        "november novembre nov",
-        "december decembre dec",
-    ],
-    start=1,
-):
-    for _name in _names.split():
-        _MONTHS[_name] = _number
+from index.calendar import MONTH_NUMBERS as _MONTHS
 
 _MONTH = r"(?P<{}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<{}>(?:19|20)\d\d)"

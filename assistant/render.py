@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_MONTHS = {
-    "en": "January February March April May June July August September October November December".split(),
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-}
+from index.calendar import month_name
+
 _LANG_NAMES = {
     "en": {"fr": "French", "en": "English"},
     "fr": {"fr": "français", "en": "anglais"},
@@ -62,7 +60,7 @@ def format_date(iso: str | None, lang: str) -> str:
         return ""
     try:
         year, month, day = (int(x) for x in iso[:10].split("-"))
-        name = _MONTHS.get(lang, _MONTHS["en"])[month - 1]
+        name = month_name(month, lang)
     except (ValueError, IndexError):
         return iso
     if lang == "fr":

@@ -15,6 +15,7 @@ from typing import Iterable
 
 import numpy as np
 
+from index.calendar import parse_iso_date
 from index.errors import IndexCorrupted
 from index.layout import LEXICAL_ARRAYS, LEXICAL_VOCAB
 
@@ -34,9 +35,7 @@ def date_ordinal(date: str | None) -> int:
     if not date:
         return NO_DATE
     try:
-        import datetime as _dt
-
-        return _dt.date.fromisoformat(date[:10]).toordinal()
+        return parse_iso_date(date[:10]).toordinal()
     except ValueError:
         return NO_DATE
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from index.calendar import parse_iso_date
 from index.collapse import HitOptions, collect_hits
 from index.embedders import BaseEmbedder, embedder_for_index, get_embedder
 from index.errors import EmbedderMismatch
@@ -29,12 +29,12 @@ from index.snapshots import SnapshotHolder
 from index.storage import open_storage
 from index.storage.contract import Filters, Snapshot, Storage
 from index.language import guess_language
+from index.scrub import scrub_surrogates
 from index.text import tokenize
 from index.vectors import group_of
 
 __all__ = ["Retriever", "SearchSettings", "IndexStats"]
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 MODES = ("hybrid", "dense", "lexical")
 
 
@@ -62,8 +62,7 @@ def _to_date(value: str | _dt.date | None) -> str | None:
         return None
     if isinstance(value, _dt.date):
         return value.isoformat()
-    _dt.date.fromisoformat(str(value)[:10])  # raises ValueError on a bad date
-    return str(value)[:10]
+    return parse_iso_date(str(value)[:10]).isoformat()  # ValueError naming a bad date
 
 
 def _check_embedder(location: str, snapshot: Snapshot, embedder: BaseEmbedder | str | None) -> BaseEmbedder:
@@ -175,7 +174,7 @@ class Retriever:
             raise ValueError(f"mode must be hybrid, dense or lexical, not {mode!r}")
         self._holder.maybe_reload()
         snap = self._snapshot
-        query = _LONE_SURROGATE.sub("\ufffd", query or "").strip()  # JSON clients can send them; no model takes them
+        query = scrub_surrogates(query or "").strip()  # JSON clients can send them; no model takes them
         if not query or k <= 0:
             return []
         qlang = query_lang or guess_language(query)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,8 +92,9 @@ def decode_record(raw: bytes | str, path: Path, number: int) -> object:
         line = raw
     try:
         return records.parse_json(line)
-    except ValueError as exc:  # JSONDecodeError, nesting, an integer of 5,000 digits
-        column = getattr(exc, "colno", None)
-        if column is not None:
-            return Problem(str(path), number, f"invalid JSON at column {column}: {exc.msg}")  # type: ignore[attr-defined]
+    except json.JSONDecodeError as exc:
+        return Problem(str(path), number, f"invalid JSON at column {exc.colno}: {exc.msg}")
+    except records.NestedTooDeep as exc:
         return Problem(str(path), number, str(exc))
+    except ValueError as exc:  # e.g. an integer of 5,000 digits
+        return Problem(str(path), number, f"invalid JSON: {exc}")

@@ -23,6 +23,10 @@ _DATE_FALLBACKS = ("datetime", "published", "date_published", "pubDate", "issued
 WARNINGS_KEY = "warnings"
 
 
+class NestedTooDeep(ValueError):
+    """A JSON value nested deeper than MAX_JSON_DEPTH."""
+
+
 class _WrongType(ValueError):
     """A known field holds a value that cannot stand for text."""
 
@@ -49,9 +53,9 @@ def parse_json(text: str) -> Any:
     try:
         value = json.loads(text)
     except RecursionError:
-        raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
+        raise NestedTooDeep(f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
     if json_depth(value) > MAX_JSON_DEPTH:
-        raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        raise NestedTooDeep(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
     return value
 
 

@@ -6,6 +6,7 @@ checks one kind of input against the report, the CLI's stderr and the stored ind
 """
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
 import subprocess
@@ -396,3 +397,213 @@ def test_a_file_without_read_permission_is_reported_and_the_rest_ingested(tmp_pa
     assert lib.returncode == 0, lib.stderr
     counts, *problems = lib.stdout.splitlines()
     assert counts == "1 1" and problems == [f"{secret}: cannot read: Permission denied"]
+
+
+# --- round two (issue 12): what an attacker found from outside ----------------------------------
+# One folder holds every hostile input of rows 1, 2, 3, 9, 13, 14, 15, 16 and 17 beside good
+# records; it is ingested once through the library and once through the real command.
+LONG_TITLE_CHARS = 100_000
+FORGED_NAME = "evil\nrejected: forged.txt"
+
+
+def _record(i: int, **extra) -> dict:
+    towns = ["Gander", "Yellowknife", "Brandon", "Rimouski", "Nanaimo", "Timmins", "Sudbury", "Corner Brook"]
+    base = {"id": f"h-{i}", "lang": "en", "title": f"Project {i}", "date": "2024-04-0" + str(1 + i % 9),
+            "text": f"The minister announced {i + 2} million dollars for the harbour of {towns[i % len(towns)]} "
+                    f"in project {i}, with work starting in {2020 + i}."}
+    base.update(extra)
+    return base
+
+
+def _nested(depth: int) -> object:
+    value: object = "bottom"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _write_hostile(root: Path) -> dict[str, Path]:
+    import json
+
+    root.mkdir(parents=True)
+    files: dict[str, Path] = {}
+    lines = lambda records: "".join(r if isinstance(r, str) else json.dumps(r) + "\n" for r in records)  # noqa: E731
+    # Row 1: a record nested 600 levels deep between two good ones (and in a .json list).
+    deep = json.dumps(_record(1, extra=_nested(600)))
+    files["deep"] = root / "deep.jsonl"
+    files["deep"].write_text(lines([_record(0), deep + "\n", _record(2)]), encoding="utf-8")
+    files["deep_json"] = root / "deep.json"
+    files["deep_json"].write_text(json.dumps([_record(3), _record(4, extra=_nested(100))]), encoding="utf-8")
+    # Row 2: known fields with wrong types.
+    files["types"] = root / "types.jsonl"
+    files["types"].write_text(lines([
+        _record(5, warnings=5),                          # 1
+        _record(6, warnings=None),                       # 2
+        _record(7, title=12345),                         # 3
+        _record(8, title=["a", "list"], url={"x": 1}),   # 4
+        _record(9, id=["not", "an", "id"]),              # 5: rejected
+        _record(10, lang=True, date=20240115),           # 6
+        '{"id": "h-11", "text": "Big number", "title": ' + "9" * 5000 + "}\n",  # 7: rejected
+        _record(12, pair_id={"a": 1}, source=3.5),       # 8
+    ]), encoding="utf-8")
+    # Row 3: a file name that is not UTF-8 (latin-1 "é"), inside a folder.
+    latin_name = os.fsdecode(b"annonce-caf\xe9.txt")
+    files["latin_name"] = root / latin_name
+    files["latin_name"].write_text("Title: Cafe in Gaspe\n\nThe minister opened a cafe for fishers in Gaspe today.\n",
+                                   encoding="utf-8")
+    # Row 9: UTF-16 and UTF-32 JSONL with a BOM.
+    for k, codec in enumerate(("utf-16", "utf-16-be", "utf-32")):
+        files[codec] = root / f"records-{codec}.jsonl"
+        bom = {"utf-16-be": codecs.BOM_UTF16_BE}.get(codec, b"")  # the -be codec writes no BOM itself
+        files[codec].write_bytes(bom + lines([_record(20 + 2 * k + i, id=f"{codec}-{i}") for i in range(2)]).encode(codec))
+    # Row 13: records separated by bare CR, CR LF, and a mixture.
+    files["cr"] = root / "cr.jsonl"
+    files["cr"].write_bytes(b"\r".join(json.dumps(_record(30 + i)).encode() for i in range(4)))
+    files["crlf"] = root / "crlf.jsonl"
+    files["crlf"].write_bytes(b"".join(json.dumps(_record(40 + i)).encode() + b"\r\n" for i in range(3)))
+    files["mixed_ends"] = root / "mixed-ends.jsonl"
+    files["mixed_ends"].write_bytes(json.dumps(_record(50)).encode() + b"\r" + json.dumps(_record(51)).encode()
+                                    + b"\n" + json.dumps(_record(52)).encode() + b"\r\n\r" + b'{"broken"\r')
+    # Row 14: a 100,000-character title.
+    files["long_title"] = root / "long-title.jsonl"
+    files["long_title"].write_text(lines([_record(60, title="Harbour " * (LONG_TITLE_CHARS // 8))]), encoding="utf-8")
+    # Row 15: a file name with a newline and a forged report line, holding binary data.
+    files["forged"] = root / FORGED_NAME
+    files["forged"].write_bytes(b"\x00\x01\x02" * 100)
+    # Row 16: the same id in two files with different content.
+    files["dup_a"] = root / "dupe-a.jsonl"
+    files["dup_a"].write_text(lines([_record(70), _record(71, id="twice")]), encoding="utf-8")
+    (root / "more").mkdir()
+    files["dup_b"] = root / "more" / "dupe-b.jsonl"
+    files["dup_b"].write_text(lines([_record(72, id="twice")]), encoding="utf-8")
+    return files
+
+
+@pytest.fixture(scope="module")
+def hostile_inputs(tmp_path_factory) -> dict[str, Path]:
+    return _write_hostile(tmp_path_factory.mktemp("hostile") / "inbox")
+
+
+@pytest.fixture(scope="module")
+def other_index(hostile_inputs) -> Path:
+    """Row 17: another index placed inside the folder being ingested."""
+    index_dir = hostile_inputs["deep"].parent / "other-index"
+    seed = write_jsonl(index_dir.parent.parent / "seed" / "one.jsonl", [_record(80)])
+    ingest_paths([seed], index_dir, progress=False)
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def hostile(hostile_inputs, other_index) -> Batch:
+    root = hostile_inputs["deep"].parent
+    index_dir = root / "own-index"  # row 17: the ingest's own index inside its input folder
+    report = ingest_paths([root], index_dir, progress=False)
+    return Batch(root, index_dir, report, Retriever.open(index_dir, auto_reload=False))
+
+
+@pytest.fixture(scope="module")
+def hostile_cli(hostile, tmp_path_factory) -> subprocess.CompletedProcess:
+    return run_cli("ingest", hostile.root, "--index", tmp_path_factory.mktemp("hostile-cli") / "ix", "--no-progress")
+
+
+def _problem_lines(batch: Batch, path: Path) -> dict[int | None, str]:
+    return {p.line: p.message for p in batch.report.problems if p.path == str(path)}
+
+
+def test_row1_a_deeply_nested_record_is_rejected_alone(hostile, hostile_inputs):
+    assert _problem_lines(hostile, hostile_inputs["deep"]) == {2: "JSON nested deeper than 32 levels"}
+    assert _problem_lines(hostile, hostile_inputs["deep_json"]) == {
+        None: "record 2: record nested deeper than 32 levels"}
+    assert {"h-0", "h-2", "h-3"} <= set(hostile.stored())
+
+
+def test_row2_known_fields_with_wrong_types_are_coerced_or_dropped_with_a_message(hostile, hostile_inputs):
+    path = hostile_inputs["types"]
+    assert _problem_lines(hostile, path) == {
+        5: "field 'id' must be text, got a list",
+        7: "invalid JSON: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits; "
+           "use sys.set_int_max_str_digits() to increase the limit"}
+    stored = hostile.stored()
+    assert {"h-5", "h-6", "h-7", "h-8", "h-10", "h-12"} <= set(stored)
+    assert stored["h-7"].title == "12345"
+    assert stored["h-8"].title == "" and stored["h-8"].url == ""
+    assert stored["h-10"].date == "2024-01-15" and stored["h-10"].lang == "en"
+    assert stored["h-12"].pair_id is None and stored["h-12"].source == "3.5"
+    assert hostile.warnings_for(f"{path}:1: field 'warnings' must be a list of text, got a number; ignored")
+    assert hostile.warnings_for(f"{path}:4: field 'title' must be text, got a list; ignored")
+    assert hostile.warnings_for(f"{path}:4: field 'url' must be text, got an object; ignored")
+    assert hostile.warnings_for(f"{path}:6: field 'lang' must be text, got a boolean; ignored")
+    assert not hostile.warnings_for(f"{path}:2:")  # "warnings": null is simply no warnings
+
+
+def test_row3_a_file_name_that_is_not_utf8_is_read_and_named_escaped(hostile, hostile_inputs):
+    (release,) = hostile.stored_with("cafe for fishers in Gaspe")
+    assert release.source == "annonce-caf\\xe9.txt"
+
+
+def test_row9_utf16_and_utf32_jsonl_with_a_bom_are_read(hostile, hostile_inputs):
+    stored = hostile.stored()
+    for codec in ("utf-16", "utf-16-be", "utf-32"):
+        assert {f"{codec}-0", f"{codec}-1"} <= set(stored), codec
+        assert not _problem_lines(hostile, hostile_inputs[codec])
+
+
+def test_row13_cr_crlf_and_lf_all_separate_records(hostile, hostile_inputs):
+    stored = hostile.stored()
+    assert {f"h-{30 + i}" for i in range(4)} <= set(stored)
+    assert {f"h-{40 + i}" for i in range(3)} <= set(stored)
+    assert {"h-50", "h-51", "h-52"} <= set(stored)
+    assert not _problem_lines(hostile, hostile_inputs["cr"])
+    # Line 4 is the blank one between CR LF and CR; the broken record is line 5.
+    assert list(_problem_lines(hostile, hostile_inputs["mixed_ends"])) == [5]
+
+
+def test_row14_a_huge_title_is_capped_and_kept_whole_in_metadata(hostile):
+    from index.writer import embedding_text
+
+    release = hostile.stored()["h-60"]
+    assert len(release.title) <= 300 and release.title.endswith("…")
+    assert len(release.metadata["full_title"]) == LONG_TITLE_CHARS - 1  # cleaned: the last space trimmed
+    chunks = hostile.retriever.chunks_of("h-60")
+    assert chunks and all(len(embedding_text(release, c)) < 300 + len(c.text) + 2 for c in chunks)
+    assert hostile.warnings_for("title of 99,999 characters cut to 300")
+
+
+def test_row15_a_file_name_cannot_forge_a_report_line(hostile, hostile_inputs, hostile_cli):
+    forged = hostile_inputs["forged"]
+    (problem,) = [p for p in hostile.report.problems if p.path == str(forged)]
+    assert "\n" not in str(problem) and "evil\\nrejected: forged.txt" in str(problem)
+    assert hostile_cli.returncode == EXIT_REJECTED and "Traceback" not in hostile_cli.stderr
+    assert not [line for line in hostile_cli.stderr.splitlines() if line.startswith("rejected: forged")]
+    assert "evil\\nrejected: forged.txt: binary file, not text" in hostile_cli.stderr
+
+
+def test_row16_a_duplicate_id_names_both_files_and_lines(hostile, hostile_inputs):
+    (warning,) = hostile.warnings_for("id twice appears twice")
+    assert warning.startswith(f"{hostile_inputs['dup_b']}:1: ")
+    assert f"first at {hostile_inputs['dup_a']}:2" in warning
+    assert hostile.stored()["twice"].text.startswith("The minister announced 73 million")
+
+
+def test_row17_no_index_folder_is_read_as_input(hostile, other_index, hostile_cli):
+    assert not [p for p in hostile.report.problems if "index" in p.path]
+    assert hostile.warnings_for(f"{other_index}: an index folder, not input: skipped")
+    assert hostile.warnings_for(f"{hostile.index_dir}: the index being written, not input: skipped")
+    assert "h-80" not in hostile.stored()
+    # Again, now that the own index is published (CURRENT + gen-*): still skipped, nothing changes.
+    again = ingest_paths([hostile.root], hostile.index_dir, progress=False)
+    assert (again.added, again.updated) == (0, 0)
+    assert [w for w in again.warnings if "index" in w and "skipped" in w] == [
+        f"{other_index}: an index folder, not input: skipped",
+        f"{hostile.index_dir}: the index being written, not input: skipped"]
+    assert sorted(str(p) for p in again.problems) == sorted(str(p) for p in hostile.report.problems)
+
+
+def test_round_two_batch_stores_everything_good(hostile, hostile_cli):
+    # Rejected: one deep record in each of deep.jsonl and deep.json, two in types.jsonl, the broken
+    # line of mixed-ends.jsonl and the binary file with the forged name.
+    assert hostile.report.rejected == len(hostile.report.problems) == 6
+    # Stored: deep 2 + deep.json 1 + types 6 + latin-1 name 1 + UTF-16/32 6 + CR 4 + CRLF 3
+    # + mixed ends 3 + long title 1 + dupe-a 2 (dupe-b's "twice" is the duplicate id).
+    assert hostile.report.added == len(hostile.stored()) == 29
+    assert "29 added" in hostile_cli.stdout

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
+
+from index.calendar import parse_iso_date
 
 
 def add_index_argument(parser: argparse.ArgumentParser) -> None:
@@ -11,6 +12,6 @@ def add_index_argument(parser: argparse.ArgumentParser) -> None:
 
 def iso_date(value: str) -> str:
     try:
-        return _dt.date.fromisoformat(value).isoformat()
+        return parse_iso_date(value).isoformat()
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
