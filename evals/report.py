@@ -6,8 +6,10 @@ import math
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from evals.chart import write_chart
 from evals.metrics import ANSWER_METRICS, LATENCY_METRICS, RETRIEVAL_METRICS
 from evals.scoring import EvalSummary, ItemResult, failure_reasons
+from evals.splits import HELDOUT
 
 RESULTS = "results.jsonl"
 SUMMARY = "summary.json"
@@ -27,19 +29,47 @@ def fmt(value: float | None, metric: str = "") -> str:
     return f"{value:.3f}"
 
 
-def _table(rows: Mapping[str, Mapping[str, float | None]], counts: Mapping[str, Any], metrics: Sequence[str]) -> list[str]:
+def fmt_ci(value: float | None, interval: Sequence[float] | None, metric: str = "") -> str:
+    """`0.823 [0.781–0.862]`: the value and its 95 % bootstrap interval."""
+    if interval is None or value is None:
+        return fmt(value, metric)
+    return f"{fmt(value, metric)} [{fmt(interval[0], metric)}–{fmt(interval[1], metric)}]"
+
+
+def _table(rows: Mapping[str, Mapping[str, float | None]], counts: Mapping[str, Any], metrics: Sequence[str],
+           intervals: Mapping[str, Mapping[str, Any]] | None = None) -> list[str]:
     header = "| group | n | passed | " + " | ".join(metrics) + " |"
     lines = [header, "|" + "---|" * (len(metrics) + 3)]
     for name, values in rows.items():
         c = counts.get(name, {})
+        ci = (intervals or {}).get(name, {}) or {}
         passed = f"{c.get('passed', 0)}/{c.get('judged', 0)}" if c else "—"
-        cells = " | ".join(fmt(values.get(metric), metric) for metric in metrics)
+        cells = " | ".join(fmt_ci(values.get(metric), ci.get(metric), metric) for metric in metrics)
         lines.append(f"| {name} | {c.get('n', '—')} | {passed} | {cells} |")
     return lines
 
 
+def _rows(section: Mapping[str, Any], with_split: bool) -> tuple[dict, dict, dict]:
+    """Table rows (values, counts, intervals) of a summary or of one split's breakdown."""
+    ci = section.get("ci", {}) or {}
+    counts = section.get("counts", {}) or {}
+    rows = {"overall": section.get("overall", {})}
+    row_counts = {"overall": counts.get("overall", {})}
+    row_ci = {"overall": ci.get("overall", {})}
+    groups = [("lang", "by_lang"), ("kind", "by_kind"), ("class", "by_class")]
+    if with_split:
+        groups.append(("split", "by_split"))
+    for label, key in groups:
+        for name, values in (section.get(key) or {}).items():
+            rows[f"{label}={name}"] = values
+            row_counts[f"{label}={name}"] = (counts.get(key) or {}).get(name, {})
+            row_ci[f"{label}={name}"] = (ci.get(key) or {}).get(name, {})
+    return rows, row_counts, row_ci
+
+
 def render_report(summary: EvalSummary, results: Sequence[ItemResult], *, chart: str | None = CHART) -> str:
-    """report.md: configuration, metric tables (overall, by language, by kind), failures."""
+    """report.md: configuration, metric tables with 95 % intervals (all questions, then the
+    held-out split alone), and the failed dev questions (held-out ones are only counted)."""
     cfg = summary.config
     retrieval_only = bool(cfg.get("retrieval_only"))
     metric_sets = [("Retrieval (answerable questions, announcement level)", RETRIEVAL_METRICS)]
@@ -62,72 +92,44 @@ def render_report(summary: EvalSummary, results: Sequence[ItemResult], *, chart:
     out.append("Averages skip items a metric does not apply to: retrieval and answer metrics "
                "cover answerable questions, abstention accuracy unanswerable ones. "
                "`passed`: answerable → answered, cited a gold source and stated every fact; "
-               "unanswerable → abstained" + (" (retrieval-only: all gold in top 5)." if retrieval_only else "."))
+               "unanswerable → abstained" + (" (retrieval-only: all gold in top 5)." if retrieval_only else ".")
+               + " Brackets: 95 % bootstrap interval over the group's questions (1,000 resamples, seeded).")
     out.append("")
     if chart:
-        out += [f"![metrics by language and kind]({chart})", ""]
+        out += [f"![metrics by language, kind, class and split]({chart})", ""]
 
-    for title, metrics in metric_sets:
-        out += [f"## {title}", ""]
-        rows = {"overall": summary.overall}
-        counts = {"overall": summary.counts["overall"]}
-        rows.update({f"lang={k}": v for k, v in summary.by_lang.items()})
-        counts.update({f"lang={k}": v for k, v in summary.counts["by_lang"].items()})
-        rows.update({f"kind={k}": v for k, v in summary.by_kind.items()})
-        counts.update({f"kind={k}": v for k, v in summary.counts["by_kind"].items()})
-        out += _table(rows, counts, metrics)
-        out.append("")
+    summary_section = {"overall": summary.overall, "by_lang": summary.by_lang, "by_kind": summary.by_kind,
+                       "by_class": summary.by_class, "by_split": summary.by_split,
+                       "ci": summary.ci, "counts": summary.counts}
+    parts = [("All questions", summary_section, True)]
+    heldout = (summary.splits or {}).get(HELDOUT)
+    if heldout:
+        parts.append((f"Held-out split ({heldout.get('n', 0)} questions)", heldout, False))
+    for part_title, section, with_split in parts:
+        out += [f"## {part_title}", ""]
+        rows, counts, intervals = _rows(section, with_split)
+        for title, metrics in metric_sets:
+            out += [f"### {title}", ""]
+            out += _table(rows, counts, metrics, intervals)
+            out.append("")
 
     failed = [r for r in results if r.passed is False]
+    shown = [r for r in failed if r.split != HELDOUT]
+    hidden = len(failed) - len(shown)
     out += [f"## Failed questions ({len(failed)})", ""]
-    if failed:
-        out += ["| id | lang | kind | question | why |", "|---|---|---|---|---|"]
-        for r in failed:
+    if hidden:
+        out += [f"{hidden} held-out question(s) failed; they are counted above but not listed here, so that "
+                "tuning does not look at them (their lines are in results.jsonl).", ""]
+    if shown:
+        out += ["| id | lang | kind | class | question | why |", "|---|---|---|---|---|---|"]
+        for r in shown:
             question = r.question.replace("|", "\\|").replace("\n", " ")
             why = "; ".join(failure_reasons(r)).replace("|", "\\|")
-            out.append(f"| {r.id} | {r.lang} | {r.kind} | {question} | {why} |")
-    else:
+            out.append(f"| {r.id} | {r.lang} | {r.kind} | {r.question_class} | {question} | {why} |")
+    elif not hidden:
         out.append("None.")
     out.append("")
     return "\n".join(out)
-
-
-def write_chart(summary: EvalSummary, path: Path) -> Path | None:
-    """Bar charts of the 0-1 metrics by language and by kind; None if matplotlib is missing."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return None
-    metrics = [
-        name for name in RETRIEVAL_METRICS + ANSWER_METRICS
-        if summary.overall.get(name) is not None
-    ]
-    if not metrics:
-        return None
-    panels = [("by language", {"overall": summary.overall, **summary.by_lang}),
-              ("by kind", {"overall": summary.overall, **summary.by_kind})]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(max(9, 1.1 * len(metrics) + 4), 8), squeeze=False)
-    for ax, (title, groups) in zip(axes[:, 0], panels):
-        width = 0.8 / max(1, len(groups))
-        for g, (name, values) in enumerate(groups.items()):
-            # A metric that does not apply to a group gets no bar (not a misleading 0).
-            points = [(i + (g - (len(groups) - 1) / 2) * width, values.get(metric))
-                      for i, metric in enumerate(metrics)]
-            points = [(x, y) for x, y in points if y is not None]
-            ax.bar([x for x, _ in points], [y for _, y in points], width, label=name)
-        ax.set_xticks(range(len(metrics)))
-        ax.set_xticklabels(metrics, rotation=20, ha="right")
-        ax.set_ylim(0, 1.05)
-        ax.set_title(f"Metrics {title}")
-        ax.grid(axis="y", alpha=0.3)
-        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
 
 
 def write_run(out_dir: str | Path, summary: EvalSummary, results: Sequence[ItemResult]) -> Path:

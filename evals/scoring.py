@@ -9,7 +9,8 @@ from typing import Any, Mapping, Sequence
 
 from assistant.models import Answer
 from evals import metrics as m
-from evals.golden import GoldenItem
+from evals.bootstrap import bootstrap_intervals
+from evals.golden import DEV, NO_CLASS, GoldenItem
 from evals.matching import facts_present
 
 MAX_K = 10  # deepest cut-off any retrieval metric looks at
@@ -33,6 +34,8 @@ class ItemResult:
     latency_ms: float
     passed: bool | None  # see `passed()`; None when the run cannot judge it
     error: str | None = None
+    question_class: str = NO_CLASS
+    split: str = DEV
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -150,12 +153,20 @@ def score_item(
         latency_ms=round(float(latency_ms), 3),
         passed=verdict,
         error=error,
+        question_class=item.question_class,
+        split=item.split,
     )
+
+
+# Breakdowns written to summary.json: section name → ItemResult attribute.
+GROUPINGS = (("by_lang", "lang"), ("by_kind", "kind"), ("by_class", "question_class"))
 
 
 @dataclass
 class EvalSummary:
-    """summary.json: metric values overall and per language / kind, plus run facts."""
+    """summary.json: metric values overall and per language / kind / class / split, their 95 %
+    bootstrap intervals (`ci`, same shape), the held-out and dev splits on their own
+    (`splits`), plus run facts."""
 
     n: int
     overall: dict[str, float | None]
@@ -165,6 +176,10 @@ class EvalSummary:
     config: dict[str, Any] = field(default_factory=dict)
     errors: int = 0
     golden_problems: list[str] = field(default_factory=list)
+    by_class: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    by_split: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    ci: dict[str, Any] = field(default_factory=dict)
+    splits: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -196,26 +211,52 @@ def _aggregate(results: Sequence[ItemResult]) -> dict[str, float | None]:
     return m.aggregate([r.metrics for r in results], [r.latency_ms for r in results if r.error is None])
 
 
+def _intervals(results: Sequence[ItemResult], label: str) -> dict[str, list[float] | None]:
+    found = bootstrap_intervals([r.metrics for r in results],
+                                [None if r.error else r.latency_ms for r in results], label=label)
+    return {k: (list(v) if v is not None else None) for k, v in found.items()}
+
+
+def _breakdown(results: Sequence[ItemResult], prefix: str = "") -> dict[str, Any]:
+    """overall + by_lang/by_kind/by_class values, intervals and counts for one set of results."""
+    out: dict[str, Any] = {"n": len(results), "overall": _aggregate(results)}
+    ci: dict[str, Any] = {"overall": _intervals(results, f"{prefix}overall")}
+    counts: dict[str, Any] = {"overall": _counts(results)}
+    for section, attr in GROUPINGS:
+        groups = _group(results, attr)
+        out[section] = {k: _aggregate(v) for k, v in groups.items()}
+        ci[section] = {k: _intervals(v, f"{prefix}{section}={k}") for k, v in groups.items()}
+        counts[section] = {k: _counts(v) for k, v in groups.items()}
+    out["ci"] = ci
+    out["counts"] = counts
+    return out
+
+
 def summarize(
     results: Sequence[ItemResult],
     *,
     config: Mapping[str, Any] | None = None,
     golden_problems: Sequence[str] = (),
 ) -> EvalSummary:
-    """Aggregate per-item values overall, by `lang` and by `kind` (each over items it applies to)."""
-    by_lang = _group(results, "lang")
-    by_kind = _group(results, "kind")
+    """Aggregate per-item values overall, by `lang`, `kind`, `class` and `split` (each over
+    the items a metric applies to), with bootstrap intervals; each split also on its own."""
+    whole = _breakdown(results)
+    by_split = _group(results, "split")
+    ci = dict(whole["ci"])
+    ci["by_split"] = {k: _intervals(v, f"by_split={k}") for k, v in by_split.items()}
+    counts = dict(whole["counts"])
+    counts["by_split"] = {k: _counts(v) for k, v in by_split.items()}
     return EvalSummary(
         n=len(results),
-        overall=_aggregate(results),
-        by_lang={k: _aggregate(v) for k, v in by_lang.items()},
-        by_kind={k: _aggregate(v) for k, v in by_kind.items()},
-        counts={
-            "overall": _counts(results),
-            "by_lang": {k: _counts(v) for k, v in by_lang.items()},
-            "by_kind": {k: _counts(v) for k, v in by_kind.items()},
-        },
+        overall=whole["overall"],
+        by_lang=whole["by_lang"],
+        by_kind=whole["by_kind"],
+        counts=counts,
         config=dict(config or {}),
         errors=sum(r.error is not None for r in results),
         golden_problems=list(golden_problems),
+        by_class=whole["by_class"],
+        by_split={k: _aggregate(v) for k, v in by_split.items()},
+        ci=ci,
+        splits={k: _breakdown(v, prefix=f"{k}/") for k, v in by_split.items()},
     )

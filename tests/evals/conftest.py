@@ -20,14 +20,17 @@ def make_answer(text: str, cited: list[tuple[str, str]] = (), abstained: bool = 
     return Answer(text=text, language="fr", abstained=abstained, citations=citations)
 
 
-def golden(id: str, *, lang="fr", kind="fr-fr", answerable=True, sources=("a_fr",), facts=("Cornwall",)) -> GoldenItem:
+def golden(id: str, *, lang="fr", kind="fr-fr", answerable=True, sources=("a_fr",), facts=("Cornwall",),
+           question_class="unclassified", split="dev") -> GoldenItem:
     return GoldenItem(id=id, question=f"Question {id} ?", lang=lang, answerable=answerable,
                       sources=list(sources) if answerable else [], facts=list(facts) if answerable else [],
-                      kind=kind, origin=f"g.jsonl:{id}")
+                      kind=kind, question_class=question_class, split=split, origin=f"g.jsonl:{id}")
 
 
 def synthetic_run(variant: str = "a") -> list[ItemResult]:
-    """Four questions; variant "b" fixes q2 and breaks q1 (for compare tests)."""
+    """Four questions; variant "b" fixes q2 and breaks q1 (for compare tests).
+
+    q2 is of class "where"; q4 (answered although unanswerable) is in the held-out split."""
     out = []
     q1_answer = (make_answer("Cornwall [1]", [("a_en", "Cornwall plant")]) if variant == "a"
                  else make_answer("Je ne trouve pas.", abstained=True))
@@ -35,11 +38,12 @@ def synthetic_run(variant: str = "a") -> list[ItemResult]:
                           answer=q1_answer, latency_ms=100.0))
     q2_answer = (make_answer("Montréal [1]", [("b_en", "Montreal")]) if variant == "a"
                  else make_answer("Cornwall [1]", [("a_fr", "à Cornwall")]))
-    out.append(score_item(golden("q2", lang="en", kind="en-fr"), retrieved_ids=["b_en", "a_fr"],
+    out.append(score_item(golden("q2", lang="en", kind="en-fr", question_class="where"), retrieved_ids=["b_en", "a_fr"],
                           equivalents=EQUIVALENTS, answer=q2_answer, latency_ms=200.0))
     out.append(score_item(golden("q3", kind="unanswerable", answerable=False), retrieved_ids=["b_en"],
                           equivalents=EQUIVALENTS, answer=make_answer("Rien.", abstained=True), latency_ms=300.0))
-    out.append(score_item(golden("q4", lang="en", kind="unanswerable", answerable=False), retrieved_ids=[],
+    out.append(score_item(golden("q4", lang="en", kind="unanswerable", answerable=False, split="heldout"),
+                          retrieved_ids=[],
                           equivalents=EQUIVALENTS, answer=make_answer("Yes [1]", [("b_en", "x")]),
                           latency_ms=400.0))
     return out

@@ -125,3 +125,34 @@ def test_check_duplicate_ids():
 
 def test_check_valid_unanswerable_item():
     assert check_golden([item(answerable=False, sources=[], facts=[])], RELEASES) == []
+
+
+def test_class_and_split_are_loaded(tmp_path):
+    item = load_golden(write(tmp_path, [good(**{"class": "where", "split": "heldout"})]))[0]
+    assert (item.question_class, item.split) == ("where", "heldout")
+    plain = load_golden(write(tmp_path, [good()], name="plain.jsonl"))[0]
+    assert (plain.question_class, plain.split) == ("unclassified", "dev")
+
+
+def test_unknown_split_is_a_load_error(tmp_path):
+    with pytest.raises(GoldenError, match=r"golden.jsonl:1 \(q1\): 'split' must be one of \['dev', 'heldout'\]"):
+        load_golden(write(tmp_path, [good(split="test")]))
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"class": "wher"}, "class must be one of"),
+    ({"class": "near-miss"}, "near-miss items are unanswerable"),
+    ({"class": "crosslang"}, "crosslang items need kind en-fr or fr-en"),
+    ({"class": "yes-no", "answer": "600 000 $"}, "yes-no reference answer must open with Yes/No/Oui/Non"),
+])
+def test_class_promises_are_checked(tmp_path, overrides, message):
+    items = load_golden(write(tmp_path, [good(**overrides)]))
+    problems = check_golden(items, RELEASES)
+    assert len(problems) == 1 and message in problems[0]
+
+
+def test_well_formed_classes_pass(tmp_path):
+    lines = [good(id="a", **{"class": "yes-no", "answer": "Oui : 600 000 $."}),
+             good(id="b", kind="fr-en", **{"class": "crosslang"}),
+             good(id="c", answerable=False, sources=[], facts=[], kind="unanswerable", **{"class": "near-miss"})]
+    assert check_golden(load_golden(write(tmp_path, lines)), RELEASES) == []

@@ -1,0 +1,37 @@
+"""The held-out rule: a third of every (kind, class) stratum, by hashed id, order-independent."""
+from collections import Counter
+
+from evals.golden import GoldenItem
+from evals.splits import HELDOUT, assign_splits, heldout_count, split_mismatches
+
+
+def _item(i, kind="en-en", cls="list"):
+    return GoldenItem(id=f"q{i:03d}", question="?", lang="en", answerable=True, kind=kind, question_class=cls)
+
+
+def test_a_third_of_each_stratum_is_held_out():
+    items = [_item(i) for i in range(30)] + [_item(100 + i, "fr-fr", "where") for i in range(7)] + [_item(200, "x", "y")]
+    splits = assign_splits(items)
+    per_stratum = Counter((i.kind, i.question_class) for i in items if splits[i.id] == HELDOUT)
+    assert per_stratum == {("en-en", "list"): 10, ("fr-fr", "where"): 2}
+    assert splits["q200"] == "dev"  # a stratum of one stays in dev
+
+
+def test_rule_is_deterministic_and_independent_of_order():
+    items = [_item(i) for i in range(40)]
+    assert assign_splits(items) == assign_splits(list(reversed(items)))
+    # adding questions to another stratum does not move any split in this one
+    more = items + [_item(500 + i, "fr-en") for i in range(9)]
+    assert {k: v for k, v in assign_splits(more).items() if k in {i.id for i in items}} == assign_splits(items)
+
+
+def test_heldout_count_rounds_half_up():
+    assert [heldout_count(n) for n in (0, 1, 2, 3, 4, 5, 6, 8)] == [0, 0, 1, 1, 1, 2, 2, 3]
+
+
+def test_mismatches_name_the_question():
+    items = [_item(i) for i in range(6)]
+    written = assign_splits(items)
+    some = next(k for k, v in written.items() if v == HELDOUT)
+    written[some] = "dev"
+    assert split_mismatches(items, written) == [f"{some}: split is 'dev', the rule gives 'heldout'"]
