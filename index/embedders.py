@@ -175,6 +175,9 @@ class SentenceTransformerEmbedder(BaseEmbedder):
         self.path = os.path.abspath(os.path.expanduser(path))
         if not os.path.isdir(self.path):
             raise UnknownEmbedder(f"st:{path}: no sentence-transformers model folder at {self.path}")
+        if not any(os.path.isfile(os.path.join(self.path, f)) for f in ("modules.json", "config.json")):
+            raise UnknownEmbedder(f"st:{path}: {self.path} is not a sentence-transformers model folder "
+                                  "(no modules.json or config.json)")
         self.name = f"st:{self.path}"
         self.dim = self._read_dim()
 
@@ -269,6 +272,33 @@ def get_embedder(name: str | None = None) -> BaseEmbedder:
         _CACHE[name] = embedder
         _CACHE[embedder.name] = embedder
         return embedder
+
+
+EMBEDDER_ENV = "COMMUNIQUE_EMBEDDER"
+
+
+def is_registered(name: str) -> bool:
+    """An installed embedder (or a combination of them), as opposed to a model folder."""
+    return name in _FACTORIES or ("+" in name and all(part in _FACTORIES for part in name.split("+")))
+
+
+def embedder_for_index(built_with: str, chosen: str | None = None) -> BaseEmbedder:
+    """The embedder to use an existing index with.
+
+    An index's manifest may only name an installed embedder: whoever can write an index folder
+    must not choose which model folder (and so which code) gets loaded. A model folder
+    (`st:PATH`) is loaded only when the user names it: `chosen` (`--embedder`) or
+    $COMMUNIQUE_EMBEDDER. The caller still checks the result against the manifest."""
+    chosen = chosen or os.environ.get(EMBEDDER_ENV, "").strip() or None
+    if chosen:
+        return get_embedder(chosen)
+    if not is_registered(built_with):
+        raise UnknownEmbedder(
+            f"the index names {built_with[:200]!r}, not an installed embedder ({', '.join(sorted(_FACTORIES))}); "
+            f"a model folder is loaded only when you name it: pass --embedder {built_with[:200]} "
+            f"(or set {EMBEDDER_ENV}) if you trust that folder"
+        )
+    return get_embedder(built_with)
 
 
 def get_embedder_uncached(name: str) -> BaseEmbedder:

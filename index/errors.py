@@ -19,3 +19,9 @@ class EmbedderMismatch(IndexProblem):
 
 class IndexBusy(IndexProblem):
     pass
+
+
+class IndexWriteFailed(IndexProblem):
+    """The index folder cannot be written (disk full, read-only, no permission, no locks).
+
+    Raised by writers only; the published generation is untouched when it is raised."""

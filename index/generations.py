@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from index.errors import IndexBusy, IndexCorrupted, IndexNotFound
+from index.write_guard import guarded_write, write_failure
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
@@ -109,8 +110,9 @@ class WriterLock:
         self._handle = None
 
     def __enter__(self) -> "WriterLock":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = open(self.path, "a+")
+        with guarded_write(self.path.parent, f"taking the writer lock {self.path.name}"):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = open(self.path, "a+")
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -119,8 +121,13 @@ class WriterLock:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     self._handle.close()
+                    self._handle = None
                     raise IndexBusy(f"{self.path.parent}: another ingest is writing this index; try again later")
                 time.sleep(0.2)
+            except OSError as exc:  # e.g. ENOLCK: a file system without locks
+                self._handle.close()
+                self._handle = None
+                raise write_failure(exc, self.path.parent, f"taking the writer lock {self.path.name}") or exc
 
     def __exit__(self, *exc) -> None:
         if self._handle:

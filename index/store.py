@@ -2,6 +2,11 @@
 
 One file per index generation. Writers work on a private copy; readers open a published
 generation read-only and immutable, so they never see a half-written state.
+
+Readers also keep two promises about what they return: a file changed on disk after it was
+verified is refused (`ChangeWatch`: one `stat` per read, a re-hash only when the kernel says
+the file changed), and a passage whose offsets fall outside its release's text is reported as
+damage (`IndexCorrupted`), never returned for a caller to quietly drop.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from index.errors import IndexCorrupted
+from index.file_watch import ChangeWatch
 from index.models import Chunk, Release
 
 SCHEMA = """
@@ -61,11 +67,13 @@ class ChunkRow:
 
 
 class RecordStore:
-    def __init__(self, path: Path, *, readonly: bool) -> None:
+    def __init__(self, path: Path, *, readonly: bool, watch: ChangeWatch | None = None) -> None:
         self.path = path
         self.readonly = readonly
         self._local = threading.local()
         self._shared: sqlite3.Connection | None = None
+        self._watch = watch
+        self._text_lengths: dict[str, int] = {}  # release id -> len(text); a published store never changes
         if readonly:
             if not path.exists():
                 raise IndexCorrupted(f"{path}: record store missing")
@@ -89,6 +97,8 @@ class RecordStore:
 
     # Writers (and readers where SQLite is not serialized): one connection per thread.
     def _connect(self) -> sqlite3.Connection:
+        if self._watch is not None:
+            self._watch.check()
         if self._shared is not None:
             return self._shared
         conn = getattr(self._local, "conn", None)
@@ -188,7 +198,8 @@ class RecordStore:
             "SELECT id, release_id, start, end, text, lang FROM chunks WHERE release_id=? ORDER BY start",
             (release_id,),
         )
-        return [Chunk(r["id"], r["release_id"], r["start"], r["end"], r["text"], r["lang"]) for r in rows]
+        return self._within_texts([Chunk(r["id"], r["release_id"], r["start"], r["end"], r["text"], r["lang"])
+                                   for r in rows])
 
     def chunk_vids(self, release_id: str) -> list[int]:
         return [r[0] for r in self._connect().execute("SELECT vid FROM chunks WHERE release_id=?", (release_id,))]
@@ -204,7 +215,40 @@ class RecordStore:
             )
             for r in rows:
                 out[r["vid"]] = Chunk(r["id"], r["release_id"], r["start"], r["end"], r["text"], r["lang"])
+        self._within_texts(list(out.values()))
         return out
+
+    def _within_texts(self, chunks: list[Chunk]) -> list[Chunk]:
+        """Raise IndexCorrupted for a passage whose span is not inside its release's text."""
+        if not self.readonly or not chunks:
+            return chunks
+        lengths = self._lengths({c.release_id for c in chunks})
+        for c in chunks:
+            length = lengths.get(c.release_id)
+            if length is None:
+                raise IndexCorrupted(f"{self.path}: passage {c.id} belongs to release {c.release_id!r}, "
+                                     "which is not stored; rebuild with `communique ingest`")
+            if not (isinstance(c.start, int) and isinstance(c.end, int) and 0 <= c.start <= c.end <= length
+                    and isinstance(c.text, str) and len(c.text) == c.end - c.start):
+                raise IndexCorrupted(f"{self.path}: passage {c.id} of release {c.release_id!r} spans "
+                                     f"{str(c.start)[:20]}-{str(c.end)[:20]}, outside its text (0-{length}) or not "
+                                     "the length of its own text; rebuild with `communique ingest`")
+        return chunks
+
+    def _lengths(self, release_ids: set[str]) -> dict[str, int]:
+        missing = [rid for rid in release_ids if rid not in self._text_lengths]
+        for i in range(0, len(missing), 500):
+            part = missing[i : i + 500]
+            marks = ",".join("?" * len(part))
+            # SQLite's length() stops at a NUL character: such rarities are measured in Python
+            query = f"SELECT id, length(text), instr(text, char(0)) FROM releases WHERE id IN ({marks})"
+            for rid, length, nul in self._connect().execute(query, part):
+                if nul:
+                    length = len(self._connect().execute("SELECT text FROM releases WHERE id=?", (rid,)).fetchone()[0])
+                if len(self._text_lengths) > 200_000:
+                    self._text_lengths.clear()  # bounded: the cache is only an optimisation
+                self._text_lengths[rid] = length
+        return {rid: self._text_lengths[rid] for rid in release_ids if rid in self._text_lengths}
 
     def iter_chunk_tokens(self) -> Iterator[tuple[int, str, str | None, str]]:
         """(vid, chunk lang, release date, tokens) for every chunk, in vid order."""

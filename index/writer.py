@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index import generations
-from index.embedders import BaseEmbedder, get_embedder
+from index.embedders import BaseEmbedder, UnknownEmbedder, embedder_for_index, get_embedder
 from index.errors import EmbedderMismatch, IndexNotFound
 from index.layout import RECORDS
 from index.lexical import LexicalIndex
@@ -26,6 +26,7 @@ from index.models import Chunk, Release
 from index.store import ChunkRow, RecordStore, vector_id
 from index.text import tokenize
 from index.vectors import VectorStore
+from index.write_guard import guarded_write
 
 SEARCHABLE_METADATA = ("department", "minister", "type", "speaker", "region", "topic", "location", "author")
 
@@ -73,17 +74,23 @@ class IndexWriter:
         index_dir = Path(index_dir)
         if not create and not (index_dir / generations.CURRENT).exists():
             raise IndexNotFound(f"{index_dir}: no index here")
-        index_dir.mkdir(parents=True, exist_ok=True)
+        with guarded_write(index_dir, "creating the index folder"):
+            index_dir.mkdir(parents=True, exist_ok=True)
         lock = generations.WriterLock(index_dir, timeout=lock_timeout).__enter__()
         try:
             existing = cls._existing_manifest(index_dir)
             if existing is not None:
-                if embedder_name and get_embedder(embedder_name).name != existing.embedder:
+                try:  # the manifest names an installed embedder; a model folder only if the user named it
+                    embedder = embedder_for_index(existing.embedder, embedder_name)
+                except UnknownEmbedder as exc:
+                    if embedder_name:
+                        raise  # the user's own choice: a usage error
+                    raise EmbedderMismatch(f"{index_dir}: {exc}") from exc
+                if embedder.name != existing.embedder:
                     raise EmbedderMismatch(
-                        f"{index_dir}: built with embedder {existing.embedder!r}, not {embedder_name!r}; "
+                        f"{index_dir}: built with embedder {existing.embedder!r}, not {embedder.name!r}; "
                         f"use --embedder {existing.embedder} or a new --index folder"
                     )
-                embedder = get_embedder(existing.embedder)
             else:
                 embedder = get_embedder(embedder_name)
             return cls(index_dir, embedder, lock)
@@ -105,6 +112,16 @@ class IndexWriter:
 
     # -- staging ------------------------------------------------------------------------
     def _start_staging(self) -> None:
+        try:
+            with guarded_write(self.index_dir, "copying the published generation into a new one"):
+                self._copy_current()
+        except BaseException:
+            if self._staging is not None:  # a half-made copy must not keep filling the disk
+                shutil.rmtree(self._staging, ignore_errors=True)
+                self._staging = None
+            raise
+
+    def _copy_current(self) -> None:
         generations.clean_old(self.index_dir)
         name = generations.next_generation_name(self.index_dir)
         staging = self.index_dir / f"{name}.staging"
@@ -117,9 +134,11 @@ class IndexWriter:
             self.created = manifest.created or self.created
             src = sqlite3.connect(f"file:{current / RECORDS}?mode=ro", uri=True)
             dst = sqlite3.connect(str(staging / RECORDS))
-            src.backup(dst)
-            src.close()
-            dst.close()
+            try:
+                src.backup(dst)
+            finally:
+                src.close()
+                dst.close()
             self.vectors = VectorStore.load(current, manifest.dim)
         else:
             self.vectors = VectorStore(self.embedder.dim)
@@ -144,14 +163,15 @@ class IndexWriter:
         existed = self.store.record_hash(release.id) is not None
         if vectors is None:
             vectors = self.embed_chunks(release, chunks)
-        old_vids = self.store.delete_release(release.id, keep_aliases=True)
-        self.vectors.remove(old_vids)
         rows = [
             ChunkRow(vector_id(c.id), c, " ".join(tokenize(lexical_text(release, c)))) for c in chunks
         ]
-        self.store.put_release(release, rows, now_iso())
-        # this release's old vectors were removed just above, in whichever language they were
-        self.vectors.add(release.lang, np.array([r.vid for r in rows], dtype=np.int64), vectors, replace=False)
+        with guarded_write(self.index_dir, f"storing release {release.id[:80]!r}"):
+            old_vids = self.store.delete_release(release.id, keep_aliases=True)
+            self.vectors.remove(old_vids)
+            self.store.put_release(release, rows, now_iso())
+            # this release's old vectors were removed just above, in whichever language they were
+            self.vectors.add(release.lang, np.array([r.vid for r in rows], dtype=np.int64), vectors, replace=False)
         self._dirty = True
         return UpsertResult("updated" if existed else "added", chunks=len(chunks))
 
@@ -161,18 +181,21 @@ class IndexWriter:
     def add_alias(self, alias: str, release_id: str) -> None:
         """Remember a duplicate's id so that it still resolves to the stored release."""
         if alias != release_id and self.store.resolve_aliases([alias]).get(alias) != release_id:
-            self.store.add_alias(alias, release_id)
+            with guarded_write(self.index_dir, "storing an alias"):
+                self.store.add_alias(alias, release_id)
             self._dirty = True
 
     def remove(self, release_id: str) -> bool:
         if self.store.record_hash(release_id) is None:
             return False
-        self.vectors.remove(self.store.delete_release(release_id))
+        with guarded_write(self.index_dir, f"removing release {release_id[:80]!r}"):
+            self.vectors.remove(self.store.delete_release(release_id))
         self._dirty = True
         return True
 
     def set_pair(self, release_id: str, pair_id: str) -> None:
-        self.store.set_pair(release_id, pair_id)
+        with guarded_write(self.index_dir, "pairing translations"):
+            self.store.set_pair(release_id, pair_id)
         self._dirty = True
 
     # -- publication --------------------------------------------------------------------
@@ -180,6 +203,14 @@ class IndexWriter:
         """Publish the staged generation; returns its manifest (None when nothing changed)."""
         if not self._dirty and not force and (self.index_dir / generations.CURRENT).exists():
             return None
+        assert self._staging is not None
+        with guarded_write(self.index_dir, f"publishing {self._staging.name.removesuffix('.staging')}"):
+            manifest = self._publish()
+        if reopen:
+            self._start_staging()  # further changes go to a fresh copy
+        return manifest
+
+    def _publish(self) -> Manifest:
         assert self._staging is not None
         self.store.commit()
         files = [RECORDS]
@@ -204,8 +235,6 @@ class IndexWriter:
         generations.publish(self.index_dir, self._staging, name)
         self._staging = None
         self._dirty = False
-        if reopen:
-            self._start_staging()  # further changes go to a fresh copy
         return manifest
 
     def close(self) -> None:

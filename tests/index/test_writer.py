@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from index import generations
-from index.errors import EmbedderMismatch, IndexCorrupted, IndexNotFound
+from index.errors import EmbedderMismatch, IndexCorrupted, IndexNotFound, IndexWriteFailed
 from index.models import Chunk, Release
 from index.retriever import Retriever
 from index.writer import IndexWriter
@@ -80,7 +80,7 @@ def test_crash_before_publication_leaves_previous_generation_loadable(tmp_path, 
         raise OSError("simulated crash while publishing")
 
     monkeypatch.setattr(generations, "publish", crash)
-    with pytest.raises(OSError, match="simulated crash"):
+    with pytest.raises(IndexWriteFailed, match="simulated crash.*last published generation is intact"):
         with IndexWriter.open(index_dir) as writer:
             writer.upsert(FLAGS, _chunks(FLAGS))
             writer.commit(reopen=False)

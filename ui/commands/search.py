@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ui.commands.common import add_index_argument, iso_date
 
@@ -16,6 +17,8 @@ def register(subparsers) -> None:
     p.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE")
     p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     p.add_argument("--json", action="store_true", help="print the hits as JSON")
+    p.add_argument("--embedder", metavar="NAME", help="read with this embedder; needed for an index built with "
+                   "st:PATH (a model folder is never loaded because the index names it; or set $COMMUNIQUE_EMBEDDER)")
     add_index_argument(p)
     p.set_defaults(func=run)
 
@@ -24,7 +27,13 @@ def run(args: argparse.Namespace) -> int:
     from index.retriever import Retriever
     from ui.paths import resolve_index_dir
 
-    retriever = Retriever.open(resolve_index_dir(args.index), verify=False)
+    from index.embedders import UnknownEmbedder
+
+    try:  # every file checked against its checksum at open: an altered record store is refused, not quoted
+        retriever = Retriever.open(resolve_index_dir(args.index), embedder=args.embedder)
+    except UnknownEmbedder as exc:
+        print(f"communique search: {exc}", file=sys.stderr)
+        return 2
     hits = retriever.search(args.query, k=args.k, lang=args.lang, date_from=args.date_from, date_to=args.date_to,
                             mode=args.mode)
     if args.json:
