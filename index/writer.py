@@ -71,6 +71,13 @@ class IndexWriter:
     @classmethod
     def open(cls, index_dir: str | Path, *, embedder_name: str | None = None, create: bool = True,
              lock_timeout: float = 30.0) -> "IndexWriter":
+        from index.storage import is_database_uri
+
+        if is_database_uri(index_dir):  # a postgresql:// URI: same surface, in the database
+            from index.storage.pg_writer import PostgresWriter
+
+            return PostgresWriter.open(str(index_dir), embedder_name=embedder_name, create=create,  # type: ignore[return-value]
+                                       lock_timeout=lock_timeout)
         index_dir = Path(index_dir)
         if not create and not (index_dir / generations.CURRENT).exists():
             raise IndexNotFound(f"{index_dir}: no index here")

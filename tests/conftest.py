@@ -42,7 +42,7 @@ def samples_index(tmp_path_factory) -> Path:
 def shared_index(tmp_path_factory) -> Path:
     """All GC files of ../shared/corpus plus the first 1,000 provincial releases (the shared golden set's index)."""
     require_shared_corpus()
-    from evals.shared_corpus import build_shared_index
+    from ui.commands.shared_index import build_shared_index  # the same checked build as `make eval`
 
     index_dir = tmp_path_factory.mktemp("shared") / "index"
     build_shared_index(index_dir, progress=False)

@@ -119,7 +119,8 @@ class ChatBackend:
     """One Assistant shared by every session (it is thread-safe for reads), opened on demand."""
 
     def __init__(self, index_dir: Path, opener: Callable[[Path], Any] | None = None) -> None:
-        self.index_dir = Path(index_dir)
+        # a postgresql:// URI stays a string (as a Path it would name a local folder)
+        self.index_dir = index_dir if isinstance(index_dir, str) and "://" in index_dir else Path(index_dir)
         self._opener = opener or assistant_opener()
         self._assistant: Any = None
         self._problem: IndexUnavailable | None = None
@@ -151,7 +152,8 @@ class ChatBackend:
     def _classify(self, exc: Exception) -> IndexUnavailable:
         from index.errors import IndexNotFound
 
-        if isinstance(exc, (IndexNotFound, FileNotFoundError)) or not self.index_dir.exists():
+        if isinstance(exc, (IndexNotFound, FileNotFoundError)) or (
+                isinstance(self.index_dir, Path) and not self.index_dir.exists()):
             return IndexUnavailable("index_missing", self.index_dir)
         return IndexUnavailable("index_broken", self.index_dir, str(exc) or type(exc).__name__)
 

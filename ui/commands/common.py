@@ -7,7 +7,7 @@ from index.calendar import parse_iso_date
 
 
 def add_index_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--index", metavar="DIR", help="index folder (default: $COMMUNIQUE_INDEX or .communique/index)")
+    parser.add_argument("--index", metavar="DIR|URI", help="index folder or postgresql:// URI (default: $COMMUNIQUE_INDEX or .communique/index)")
 
 
 def iso_date(value: str) -> str:

@@ -4,6 +4,7 @@
                     [--floors FILE] [--limit N] [--no-progress]
     communique eval --golden FILE [--index DIR] --check      # validate the golden set only
     communique eval --compare RUN_A RUN_B
+    communique eval --build-shared-index DIR [--corpus DIR]  # the shared golden set's index
 
 Exit codes: 0 ok; 1 a floor failed, a question raised, or the index is unusable;
 2 bad usage or a bad golden/floors file.
@@ -41,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--check", action="store_true", help="only validate the golden set against the index")
     parser.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="what changed from run A to run B")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--build-shared-index", metavar="DIR",
+                        help="build (or reuse, if its inputs are unchanged) the shared golden set's index in DIR")
+    parser.add_argument("--corpus", metavar="DIR", help="the shared corpus for --build-shared-index "
+                        "(default: ../shared/corpus beside the project)")
+    parser.add_argument("--embedder", help="embedder for --build-shared-index (default: the index default)")
     parser.set_defaults(func=run)
 
 
@@ -88,8 +94,30 @@ def _check(golden: Path, index_dir: Path) -> int:
     return FAILED if problems else OK
 
 
+def _build_shared(args: argparse.Namespace) -> int:
+    from evals.shared_corpus import SharedCorpusMissing
+    from ui.commands.shared_index import SharedIndexError, build_shared_index
+
+    try:
+        build = build_shared_index(Path(args.build_shared_index), corpus=Path(args.corpus) if args.corpus else None,
+                                   embedder_name=args.embedder, progress=not args.no_progress)
+    except SharedCorpusMissing as exc:
+        return _error(str(exc))
+    except SharedIndexError as exc:
+        print(f"communique eval: shared index not built: {exc}", file=sys.stderr)
+        return FAILED
+    print(build.describe())
+    return OK
+
+
 def run(args: argparse.Namespace) -> int:
     """Carry out `communique eval`; returns the exit code."""
+    if args.build_shared_index:
+        if args.golden or args.compare:
+            return _error("--build-shared-index takes no --golden or --compare")
+        return _build_shared(args)
+    if args.corpus or args.embedder:
+        return _error("--corpus and --embedder apply to --build-shared-index")
     if args.compare:
         if args.golden:
             return _error("--compare takes two run folders and no --golden")
@@ -102,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
         return _error("--limit must be at least 1")
     golden = Path(args.golden)
     index_dir = resolve_index_dir(args.index)
-    if not index_dir.exists():
+    if isinstance(index_dir, Path) and not index_dir.exists():  # a postgresql:// URI is a str
         return _error(f"index folder {index_dir} not found (build it with `communique ingest`)")
     if args.check:
         return _check(golden, index_dir)

@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         print("communique serve: --concurrency must be at least 1", file=sys.stderr)
         return 2
     index_dir = resolve_index_dir(args.index)
-    feedback_path = Path(args.feedback) if args.feedback else index_dir.parent / "feedback.jsonl"
+    feedback_path = Path(args.feedback) if args.feedback else (
+        index_dir.parent if isinstance(index_dir, Path) else Path(".communique")) / "feedback.jsonl"
     backend = ChatBackend(index_dir, assistant_opener(args.answerer))
     try:  # load the models now so the first visitor does not wait for them
         backend.assistant()

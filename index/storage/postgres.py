@@ -1,0 +1,261 @@
+"""The PostgreSQL + pgvector backend: reading one published generation (see `pg_schema`).
+
+Dense search: one HNSW index per language group (partial indexes, `WHERE grp = 'fr'`), the
+group literal in the SQL text so the planner picks the partial index. Lexical search: a
+`tsvector` of the same folded tokens the local BM25 indexes, matched through a GIN index and
+scored with the same BM25 formula (k1 = 1.2, b = 0.75) in SQL, so the fusion gives the same
+scores as the local folder. The text-search configuration is `simple` over those tokens rather
+than `french`/`english`: their stemmers would make the two backends disagree (measured
+equality is what `tests/index/test_storage_contract.py` checks).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from index.errors import IndexNotFound
+from index.lexical import B, K1, date_ordinal
+from index.models import Chunk, Release
+from index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo
+from index.storage.pg_schema import GROUPS, display_uri, parse_vector, pool_for, require_index, unavailable, vector_text
+from index.vectors import group_of
+
+RELEASE_COLS = "id, lang, title, date, url, source, pair_id, metadata"
+CHUNK_COLS = 'vid, chunk_id, release_id, start, "end", text, lang'
+
+
+def visible(table: str) -> str:
+    return f"{table}.gen_from <= %(g)s AND %(g)s < {table}.gen_to"
+
+
+def tsquery_of(terms: Iterable[str]) -> str:
+    """A tsquery literal matching any of the (already folded) terms."""
+    return " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in dict.fromkeys(terms))
+
+
+def _meta(row: tuple) -> ReleaseMeta:
+    return ReleaseMeta(id=row[0], lang=row[1], title=row[2], date=row[3], url=row[4], source=row[5],
+                       pair_id=row[6], metadata=dict(row[7] or {}))
+
+
+def _release(row: tuple) -> Release:
+    return Release(id=row[0], lang=row[1], title=row[2], date=row[3], url=row[4], source=row[5],
+                   pair_id=row[6], metadata=dict(row[7] or {}), text=row[8])
+
+
+def _chunk(row: tuple) -> Chunk:
+    return Chunk(row[1], row[2], row[3], row[4], row[5], row[6])
+
+
+class PostgresStorage:
+    """An index in a PostgreSQL database, reached through a shared connection pool."""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+        self.location = display_uri(uri)
+        self.pool = pool_for(uri)
+
+    @classmethod
+    def connect(cls, uri: str) -> "PostgresStorage":
+        return cls(uri)
+
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A pooled connection; a lost or refused database becomes DatabaseUnavailable."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise unavailable(self.location, exc) from exc
+
+    def current_name(self) -> str | None:
+        gen = self.current_generation()
+        return None if gen is None else generation_name(gen)
+
+    def current_generation(self) -> int | None:
+        with self.connection() as conn:
+            row = conn.execute("SELECT current FROM communique_state").fetchone()
+        return None if row is None else row[0]
+
+    def open_snapshot(self, *, verify: bool) -> "PostgresSnapshot":
+        """The published generation; `verify` has nothing to check here (PostgreSQL keeps its own pages)."""
+        with self.connection() as conn:
+            embedder, dim = require_index(conn, self.location)
+            row = conn.execute(
+                "SELECT g.gen, g.releases, g.chunks, g.releases_by_lang, g.chunks_by_lang, g.avgdl, g.last_ingest, "
+                "s.created FROM communique_state s JOIN generations g ON g.gen = s.current"
+            ).fetchone()
+        if row is None:
+            raise IndexNotFound(f"{self.location}: no published index yet; build one with "
+                                f"`communique ingest PATH --index {self.location}`")
+        return PostgresSnapshot(self, embedder=embedder, dim=dim, gen=row[0], releases=row[1], chunks=row[2],
+                                releases_by_lang=row[3], chunks_by_lang=row[4], avgdl=row[5], last_ingest=row[6],
+                                created=row[7])
+
+
+def generation_name(gen: int) -> str:
+    return f"gen-{gen:06d}"
+
+
+class PostgresSnapshot:
+    """Generation `gen` of a database index: every query filters on it."""
+
+    def __init__(self, storage: PostgresStorage, *, embedder: str, dim: int, gen: int, releases: int, chunks: int,
+                 releases_by_lang: dict[str, int], chunks_by_lang: dict[str, int], avgdl: float, last_ingest: str,
+                 created: str) -> None:
+        self.storage = storage
+        self.gen = gen
+        self.name = generation_name(gen)
+        self._embedder, self._dim = embedder, dim
+        self._releases, self._chunks = releases, chunks
+        self._releases_by_lang, self._chunks_by_lang = dict(releases_by_lang), dict(chunks_by_lang)
+        self.avgdl = avgdl or 1.0
+        self._last_ingest, self._created = last_ingest, created
+
+    @property
+    def embedder(self) -> str:
+        return self._embedder
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _rows(self, sql: str, **params: Any) -> list[tuple]:
+        with self.storage.connection() as conn:
+            return conn.execute(sql, {"g": self.gen, **params}).fetchall()
+
+    def info(self) -> SnapshotInfo:
+        departments = [r[0] for r in self._rows(
+            "SELECT DISTINCT metadata->>'department' AS v FROM releases WHERE " + visible("releases")
+            + " AND coalesce(metadata->>'department', '') <> '' ORDER BY v LIMIT 200")]
+        size = self._rows("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                          "WHERE c.relname IN ('releases', 'passages', 'aliases', 'generations')")[0][0]
+        return SnapshotInfo(
+            generation=self.name, embedder=self._embedder, dim=self._dim, releases=self._releases,
+            chunks=self._chunks, releases_by_lang=dict(self._releases_by_lang), chunks_by_lang=dict(self._chunks_by_lang),
+            size_bytes=int(size), created=self._created, last_ingest=self._last_ingest, departments=departments,
+        )
+
+    # -- records --------------------------------------------------------------------------
+    def release(self, release_id: str) -> Release | None:
+        return self.releases([release_id]).get(release_id)
+
+    def _resolve_aliases(self, ids: list[str]) -> dict[str, str]:
+        rows = self._rows("SELECT alias, release_id FROM aliases WHERE alias = ANY(%(ids)s) AND " + visible("aliases"),
+                          ids=ids)
+        return {a: r for a, r in rows}
+
+    def releases(self, ids: Iterable[str]) -> dict[str, Release]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        rows = self._rows(f"SELECT {RELEASE_COLS}, text FROM releases WHERE id = ANY(%(ids)s) AND "
+                          + visible("releases"), ids=ids)
+        out = {row[0]: _release(row) for row in rows}
+        missing = [i for i in ids if i not in out]
+        if missing:
+            aliases = self._resolve_aliases(missing)
+            stored = self.releases(list(set(aliases.values()))) if aliases else {}
+            out.update({alias: stored[target] for alias, target in aliases.items() if target in stored})
+        return out
+
+    def release_meta(self, ids: Iterable[str]) -> dict[str, ReleaseMeta]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        rows = self._rows(f"SELECT {RELEASE_COLS} FROM releases WHERE id = ANY(%(ids)s) AND " + visible("releases"),
+                          ids=ids)
+        return {row[0]: _meta(row) for row in rows}
+
+    def pair_members(self, pair_id: str) -> list[str]:
+        rows = self._rows("SELECT id FROM releases WHERE pair_id = %(p)s AND " + visible("releases") + " ORDER BY id",
+                          p=pair_id)
+        return [r[0] for r in rows]
+
+    def chunks_of(self, release_id: str) -> list[Chunk]:
+        rows = self._rows(f"SELECT {CHUNK_COLS} FROM passages WHERE release_id = %(r)s AND " + visible("passages")
+                          + " ORDER BY start", r=release_id)
+        return [_chunk(r) for r in rows]
+
+    def chunks_by_vid(self, vids: Iterable[int]) -> dict[int, Chunk]:
+        vids = [int(v) for v in vids]
+        if not vids:
+            return {}
+        rows = self._rows(f"SELECT {CHUNK_COLS} FROM passages WHERE vid = ANY(%(v)s) AND " + visible("passages"),
+                          v=vids)
+        return {int(r[0]): _chunk(r) for r in rows}
+
+    def vectors_of(self, group: str, vids: Iterable[int]) -> dict[int, np.ndarray]:
+        vids = [int(v) for v in vids]
+        if not vids:
+            return {}
+        rows = self._rows("SELECT vid, embedding::text FROM passages WHERE vid = ANY(%(v)s) AND grp = %(grp)s AND "
+                          + visible("passages"), v=vids, grp=group_of(group))
+        return {int(v): parse_vector(e) for v, e in rows}
+
+    # -- search ---------------------------------------------------------------------------
+    def groups(self) -> list[str]:
+        present = {group_of(lang) for lang, n in self._chunks_by_lang.items() if n}
+        return [g for g in GROUPS if g in present]
+
+    @staticmethod
+    def _date_clause(filters: Filters, alias: str) -> tuple[str, dict[str, int]]:
+        if not filters.by_date:
+            return "", {}
+        lo = date_ordinal(filters.date_from) if filters.date_from else 0
+        hi = date_ordinal(filters.date_to) if filters.date_to else 10**9
+        return (f" AND {alias}.day >= %(lo)s AND {alias}.day <= %(hi)s AND {alias}.day >= 0",
+                {"lo": lo, "hi": hi})
+
+    def dense_search(self, group: str, query: np.ndarray, n: int, filters: Filters) -> list[DenseMatch]:
+        if group not in GROUPS or n <= 0:
+            return []
+        dates, params = self._date_clause(filters, "passages")
+        rows = self._rows(
+            f"SELECT vid, -(embedding <#> %(q)s::vector) FROM passages WHERE grp = '{group}' AND " + visible("passages")
+            + dates + " ORDER BY embedding <#> %(q)s::vector LIMIT %(n)s",
+            q=vector_text(query), n=n, **params)
+        return [DenseMatch(int(v), float(s)) for v, s in rows]
+
+    def lexical_search(self, terms: list[str], n: int, filters: Filters) -> list[LexicalMatch]:
+        """BM25 over this generation's passages, the same formula and statistics as `index.lexical`."""
+        terms = list(dict.fromkeys(t for t in terms if t))
+        if not terms or n <= 0:
+            return []
+        where, params = self._date_clause(filters, "h")
+        if filters.lang:
+            where += " AND h.grp = %(grp)s"
+            params["grp"] = group_of(filters.lang)
+        rows = self._rows(
+            """
+            WITH hits AS (
+                SELECT p.vid, p.grp, p.day, p.n_tokens, u.lexeme, cardinality(u.positions) AS tf
+                FROM passages p CROSS JOIN LATERAL unnest(p.tsv) AS u(lexeme, positions, weights)
+                WHERE p.tsv @@ %(tsq)s::tsquery AND """ + visible("p") + """ AND u.lexeme = ANY(%(terms)s)
+            ), df AS (SELECT lexeme, count(*)::float8 AS df FROM hits GROUP BY lexeme)
+            SELECT h.vid, h.grp, sum(
+                ln(1.0 + (%(docs)s - df.df + 0.5) / (df.df + 0.5))
+                * h.tf * (%(k1)s + 1.0) / (h.tf + %(k1)s * (1.0 - %(b)s + %(b)s * h.n_tokens / %(avgdl)s))) AS score
+            FROM hits h JOIN df USING (lexeme)
+            WHERE true""" + where + """
+            GROUP BY h.vid, h.grp ORDER BY score DESC, h.vid LIMIT %(n)s
+            """,
+            tsq=tsquery_of(terms), terms=terms, docs=float(self._chunks), k1=K1, b=B, avgdl=float(self.avgdl), n=n,
+            **params)
+        return [LexicalMatch(int(v), float(s), g) for v, g, s in rows if s > 0]
+
+    def document_frequency(self, term: str) -> int:
+        return int(self._rows("SELECT count(*) FROM passages WHERE tsv @@ %(q)s::tsquery AND " + visible("passages"),
+                              q=tsquery_of([term]))[0][0])
+
+    @property
+    def passages(self) -> int:
+        return self._chunks
+
+    def close(self) -> None:
+        """Nothing held: connections go back to the pool after each read."""
