@@ -2,7 +2,8 @@
 
 The app must keep serving when the index is missing or broken (it shows why and how to fix
 it) and start answering as soon as an ingest has built one, without a restart. Questions
-and filters are validated here so the chat and the API give the same short messages.
+and filters are validated here so the chat, the Gradio API and the REST API give the same
+short messages. The layers below are reached through the typed protocols of `ui.seams`.
 """
 from __future__ import annotations
 
@@ -10,12 +11,19 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from assistant.models import Answer
+from index.calendar import parse_iso_date
 from index.limits import MAX_QUESTION_CHARS  # the assistant's own limit: refused here, never cut there
+from index.models import Hit, Release
+from ui.departments import DepartmentCatalog, DepartmentName
+from ui.history import ChatMessage
+from ui.seams import AssistantLike, SearchOptions
+
+if TYPE_CHECKING:
+    from index.retriever import IndexStats
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +58,15 @@ class Filters:
     date_to: str | None = None
     department: str | None = None
 
-    def as_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {
-            "source_lang": self.source_lang,
-            "date_from": self.date_from,
-            "date_to": self.date_to,
-        }
+    def as_options(self) -> SearchOptions:
+        options: SearchOptions = {"source_lang": self.source_lang, "date_from": self.date_from,
+                                  "date_to": self.date_to}
         if self.department:
-            kwargs["department"] = self.department
-        return kwargs
+            options["department"] = self.department
+        return options
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v}
+    def to_dict(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v}
 
 
 def check_question(question: object) -> str:
@@ -84,7 +89,7 @@ def check_date(value: object) -> str | None:
         return None
     candidate = text[:10]  # a date-time picker may send "2024-05-01 00:00:00"
     try:
-        return date.fromisoformat(candidate).isoformat()
+        return parse_iso_date(candidate).isoformat()
     except ValueError:
         raise ChatInputError("error_date", value=text[:40]) from None
 
@@ -100,14 +105,17 @@ def check_filters(
     start, end = check_date(date_from), check_date(date_to)
     if start and end and start > end:
         raise ChatInputError("error_date_order", start=start, end=end)
-    dept = str(department).strip() if department else None
+    dept = str(department).strip()[:300] if department else None
     return Filters(source_lang=lang, date_from=start, date_to=end, department=dept or None)
 
 
-def assistant_opener(answerer: str = "extractive") -> Callable[[Path], Any]:
+Opener = Callable[[Path], AssistantLike]
+
+
+def assistant_opener(answerer: str = "extractive") -> Opener:
     """Opens the real Assistant over an index folder (`answerer`: "extractive" or "llm")."""
 
-    def open_assistant(index_dir: Path) -> Any:
+    def open_assistant(index_dir: Path) -> AssistantLike:
         from assistant import Assistant
 
         return Assistant.open(index_dir, answerer=answerer)
@@ -118,16 +126,17 @@ def assistant_opener(answerer: str = "extractive") -> Callable[[Path], Any]:
 class ChatBackend:
     """One Assistant shared by every session (it is thread-safe for reads), opened on demand."""
 
-    def __init__(self, index_dir: Path, opener: Callable[[Path], Any] | None = None) -> None:
+    def __init__(self, index_dir: Path, opener: Opener | None = None) -> None:
         # a postgresql:// URI stays a string (as a Path it would name a local folder)
         self.index_dir = index_dir if isinstance(index_dir, str) and "://" in index_dir else Path(index_dir)
         self._opener = opener or assistant_opener()
-        self._assistant: Any = None
+        self._assistant: AssistantLike | None = None
         self._problem: IndexUnavailable | None = None
         self._last_try = 0.0
         self._lock = threading.Lock()
+        self._catalog: tuple[str, DepartmentCatalog] | None = None
 
-    def assistant(self) -> Any:
+    def assistant(self) -> AssistantLike:
         """The open Assistant, following a re-ingest; IndexUnavailable says why there is none."""
         current = self._assistant
         if current is not None:
@@ -141,13 +150,14 @@ class ChatBackend:
                 raise self._problem
             self._last_try = now
             try:
-                self._assistant = self._opener(self.index_dir)
+                opened = self._opener(self.index_dir)
                 self._problem = None
             except Exception as exc:  # noqa: BLE001 - any failure to open is shown, never fatal
                 self._problem = self._classify(exc)
                 log.warning("index not usable: %s", exc)
                 raise self._problem from exc
-            return self._assistant
+            self._assistant = opened
+            return opened
 
     def _classify(self, exc: Exception) -> IndexUnavailable:
         from index.errors import IndexNotFound
@@ -157,20 +167,16 @@ class ChatBackend:
             return IndexUnavailable("index_missing", self.index_dir)
         return IndexUnavailable("index_broken", self.index_dir, str(exc) or type(exc).__name__)
 
-    def _follow_reingest(self, assistant: Any) -> None:
-        retriever = getattr(assistant, "retriever", None)
-        reload = getattr(retriever, "reload_if_changed", None)
-        if reload is None:
-            return
+    def _follow_reingest(self, assistant: AssistantLike) -> None:
         try:
-            reload()
+            assistant.retriever.reload_if_changed()
         except Exception as exc:  # noqa: BLE001 - keep answering from the generation already loaded
             log.warning("could not load the new index generation, keeping the current one: %s", exc)
 
-    def stats(self) -> Any:
+    def stats(self) -> IndexStats:
         return self.assistant().retriever.stats()
 
-    def release(self, release_id: str) -> Any:
+    def release(self, release_id: str) -> Release | None:
         """The full release (for quoting), or None when it cannot be read."""
         try:
             return self.assistant().retriever.release(release_id)
@@ -178,20 +184,56 @@ class ChatBackend:
             log.warning("release %s not readable: %s", release_id, exc)
             return None
 
-    def departments(self) -> list[str]:
-        """Departments/sources known to the index, for the filter; empty when the index does not say."""
+    def translations(self, release_id: str) -> list[Release]:
+        """The same announcement in its other languages (for "also in: <title>")."""
         try:
-            return sorted(self.stats().departments)
+            return self.assistant().retriever.translations(release_id)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("translations of %s not readable: %s", release_id, exc)
+            return []
+
+    def catalog(self) -> DepartmentCatalog:
+        """Departments grouped across languages, rebuilt when the index generation changes."""
+        stats = self.stats()
+        cached = self._catalog
+        if cached is not None and cached[0] == stats.generation:
+            return cached[1]
+        catalog = DepartmentCatalog.build(stats.departments, self.assistant().retriever)
+        self._catalog = (stats.generation, catalog)
+        return catalog
+
+    def departments(self, ui_lang: str = "en") -> list[tuple[str, str]]:
+        """(label in `ui_lang`, filter value) for each department once; empty when the index has none."""
+        try:
+            return self.catalog().choices(ui_lang)
         except IndexUnavailable:
             return []
 
+    def _department(self, filters: Filters) -> Filters:
+        """The filter's department matched in every language the index names it in."""
+        if not filters.department:
+            return filters
+        try:
+            name: str = self.catalog().matcher(filters.department)
+        except IndexUnavailable:
+            name = DepartmentName.single(filters.department)
+        return Filters(filters.source_lang, filters.date_from, filters.date_to, name)
+
     def stream(
-        self, question: str, *, history: list[Any] | None, lang: str | None, filters: Filters
+        self, question: str, *, history: list[ChatMessage] | None, lang: str | None, filters: Filters
     ) -> Iterator[str | Answer]:
         """Pieces of text, then the final Answer (the Assistant's own streaming contract)."""
         assistant = self.assistant()
-        yield from assistant.stream(question, history=history or None, lang=lang, **filters.as_kwargs())
+        options = self._department(filters).as_options()
+        yield from assistant.stream(question, history=history or None, lang=lang, **options)
 
-    def ask(self, question: str, *, history: list[Any] | None, lang: str | None, filters: Filters) -> Answer:
+    def ask(self, question: str, *, history: list[ChatMessage] | None, lang: str | None, filters: Filters) -> Answer:
         assistant = self.assistant()
-        return assistant.ask(question, history=history or None, lang=lang, **filters.as_kwargs())
+        return assistant.ask(question, history=history or None, lang=lang, **self._department(filters).as_options())
+
+    def search(self, query: str, *, k: int, filters: Filters) -> list[Hit]:
+        """Ranked passages, as `Retriever.search` gives them (the REST API's /api/search)."""
+        f = self._department(filters)
+        retriever = self.assistant().retriever
+        return retriever.search(query, k=k, lang=f.source_lang, date_from=f.date_from, date_to=f.date_to,
+                                department=f.department)

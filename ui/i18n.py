@@ -49,8 +49,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "filters": {"fr": "Filtres", "en": "Filters"},
     "source_lang": {"fr": "Langue des communiqués", "en": "Language of the releases"},
     "any": {"fr": "Toutes", "en": "Any"},
-    "date_from": {"fr": "Du (AAAA-MM-JJ)", "en": "From (YYYY-MM-DD)"},
-    "date_to": {"fr": "Au (AAAA-MM-JJ)", "en": "To (YYYY-MM-DD)"},
+    "date_from": {"fr": "Du", "en": "From"},
+    "date_to": {"fr": "Au", "en": "To"},
+    # A format, not a value: "2024-01-01" in grey looked like a filter already set.
+    "date_placeholder": {"fr": "AAAA-MM-JJ (facultatif)", "en": "YYYY-MM-DD (optional)"},
     "department": {"fr": "Ministère ou source", "en": "Department or source"},
     "any_source": {"fr": "Toutes les sources", "en": "All sources"},
     "clear_filters": {"fr": "Effacer les filtres", "en": "Clear filters"},
@@ -95,7 +97,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Le commentaire n'a pas pu être enregistré : {error}",
         "en": "The comment could not be saved: {error}",
     },
+    "feedback_rate": {
+        "fr": "Trop d'avis en peu de temps : réessayez dans une minute.",
+        "en": "Too much feedback at once: try again in a minute.",
+    },
+    "feedback_full": {
+        "fr": "Le fichier des avis est plein ; prévenez l'administrateur.",
+        "en": "The feedback file is full; please tell the administrator.",
+    },
     "timing": {"fr": "{ms} ms", "en": "{ms} ms"},
+    "saved_label": {"fr": "Conversations enregistrées (dans ce navigateur)",
+                    "en": "Saved conversations (in this browser)"},
+    "saved_open": {"fr": "Rouvrir", "en": "Open"},
+    "saved_delete": {"fr": "Supprimer", "en": "Delete"},
+    "saved_rename": {"fr": "Renommer", "en": "Rename"},
+    "saved_title": {"fr": "Nouveau nom", "en": "New name"},
+    "logout": {"fr": "Se déconnecter", "en": "Log out"},
 }
 
 

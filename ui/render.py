@@ -13,11 +13,14 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from assistant.models import Answer, Citation
 from index.models import Hit, Release
 from ui.i18n import t
+
+if TYPE_CHECKING:
+    from index.retriever import IndexStats
 
 PASSAGE_CONTEXT_CHARS = 240  # shown on each side of a quote when the chunk is not at hand
 SECONDARY_PASSAGE_CHARS = 360  # uncited passages are cut to this length
@@ -60,8 +63,8 @@ def render_answer(answer: Answer, ui_lang: str, filters: dict[str, str] | None =
     """The final answer: markers `[n]` made visible, a "not found" badge, the notice and filters if any."""
     titles = {c.n: c.title for c in answer.citations}
     parts = ['<div class="cq-answer">']
-    if answer.abstained:
-        parts.append(f'<div class="cq-badge cq-notfound">{esc(t(ui_lang, "not_found"))}</div>')
+    if answer.abstained:  # in the answer's language, like the sentence under it
+        parts.append(f'<div class="cq-badge cq-notfound">{esc(t(answer.language or ui_lang, "not_found"))}</div>')
     parts.append(f'<div class="cq-answer-text">{_mark_citations(esc(answer.text), titles)}</div>')
     if answer.notice:
         parts.append(f'<div class="cq-notice">{esc(answer.notice)}</div>')
@@ -196,15 +199,36 @@ def render_citation(citation: Citation, passage: Passage, ui_lang: str, origin: 
     )
 
 
-def render_hit(hit: Hit, ui_lang: str) -> str:
+TranslationsOf = Callable[[str], list[Release]]
+
+
+def render_translations(hit: Hit, ui_lang: str, translations_of: TranslationsOf | None) -> str:
+    """"also in: <title> (FR)" — each translation's own title, a link when its URL is a plain web link."""
+    if not hit.translations:
+        return ""
+    releases = translations_of(hit.release_id) if translations_of is not None else []
+    items = []
+    for release in releases:
+        label = f"{esc(release.title or release.id)} ({esc(lang_label(release.lang))})"
+        link = safe_url(release.url)
+        if link:
+            items.append(f'<a class="cq-translation" href="{html.escape(link, quote=True)}" target="_blank" '
+                         f'rel="noopener noreferrer nofollow" lang="{esc(release.lang)}">{label}</a>')
+        else:
+            items.append(f'<span class="cq-translation" lang="{esc(release.lang)}">{label}</span>')
+    if not items:  # the index could not say which: nothing rather than raw ids
+        return ""
+    prefix, _, suffix = t(ui_lang, "translation_of", langs="\x00").partition("\x00")
+    return f'<div class="cq-meta cq-also">{esc(prefix)}{", ".join(items)}{esc(suffix)}</div>'
+
+
+def render_hit(hit: Hit, ui_lang: str, translations_of: TranslationsOf | None = None) -> str:
     """An uncited passage: same facts, smaller and greyed (see `.cq-secondary` in the CSS)."""
     text = hit.text
     cut = len(text) > SECONDARY_PASSAGE_CHARS
     if cut:
         text = text[: _word_boundary(text, SECONDARY_PASSAGE_CHARS, backwards=True)]
-    extra = ""
-    if hit.translations:
-        extra = f'<div class="cq-meta">{esc(t(ui_lang, "translation_of", langs=", ".join(hit.translations)))}</div>'
+    extra = render_translations(hit, ui_lang, translations_of)
     return (
         f'<div class="cq-src cq-secondary" data-release="{esc(hit.release_id)}">'
         f'<div class="cq-src-head"><span class="cq-title">{esc(hit.title or hit.release_id)}</span></div>'
@@ -217,7 +241,8 @@ def render_hit(hit: Hit, ui_lang: str) -> str:
 
 
 def render_sources(
-    answer: Answer, ui_lang: str, release_of: Callable[[str], Release | None] | None = None
+    answer: Answer, ui_lang: str, release_of: Callable[[str], Release | None] | None = None,
+    translations_of: TranslationsOf | None = None,
 ) -> tuple[str, str] | None:
     """(box title, HTML) for the Sources box under an answer, or None when there is nothing to show.
 
@@ -239,7 +264,7 @@ def render_sources(
                 closest.append(hit)
         if not closest:
             return None
-        body = "".join(render_hit(h, ui_lang) for h in closest)
+        body = "".join(render_hit(h, ui_lang, translations_of) for h in closest)
         return t(ui_lang, "closest_title", n=len(closest)), f'<div class="cq-sources cq-closest">{body}</div>'
     parts = ['<div class="cq-sources">']
     for citation in sorted(answer.citations, key=lambda c: c.n):
@@ -259,7 +284,7 @@ def render_sources(
     if others:
         parts.append(
             f'<details class="cq-others"><summary>{esc(t(ui_lang, "other_passages", n=len(others)))}</summary>'
-            + "".join(render_hit(h, ui_lang) for h in others)
+            + "".join(render_hit(h, ui_lang, translations_of) for h in others)
             + "</details>"
         )
     parts.append("</div>")
@@ -276,17 +301,17 @@ def _by_lang(counts: dict[str, int] | None) -> str:
     return ", ".join(f"{lang_label(k)} {v}" for k, v in sorted(counts.items()))
 
 
-def render_stats(stats: Any, ui_lang: str) -> str:
+def render_stats(stats: IndexStats, ui_lang: str) -> str:
     """The header line about the index: counts by language, embedder, last ingest."""
-    last = getattr(stats, "last_ingest", None) or t(ui_lang, "never")
+    last = stats.last_ingest or t(ui_lang, "never")
     line = t(
         ui_lang,
         "stats",
-        releases=getattr(stats, "releases", 0),
-        releases_by_lang=_by_lang(getattr(stats, "releases_by_lang", None)),
-        chunks=getattr(stats, "chunks", 0),
-        chunks_by_lang=_by_lang(getattr(stats, "chunks_by_lang", None)),
-        embedder=getattr(stats, "embedder", "?"),
+        releases=stats.releases,
+        releases_by_lang=_by_lang(stats.releases_by_lang),
+        chunks=stats.chunks,
+        chunks_by_lang=_by_lang(stats.chunks_by_lang),
+        embedder=stats.embedder,
         last_ingest=str(last)[:19].replace("T", " "),
     )
     return f'<div class="cq-stats">{esc(line)}</div>'

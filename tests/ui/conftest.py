@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(index_dir: Path, workdir: Path, *, timeout: float = 180.0) -> ServedApp:
+def start_app(index_dir: Path, workdir: Path, *, timeout: float = 180.0, extra: tuple[str, ...] = (),
+              env_extra: dict[str, str] | None = None) -> ServedApp:
     """Start `python -m ui.commands.serve` and wait until it answers HTTP; fail with its log if it dies."""
     port = free_port()
     feedback = workdir / "feedback.jsonl"
@@ -66,12 +68,13 @@ def start_app(index_dir: Path, workdir: Path, *, timeout: float = 180.0) -> Serv
         "HF_HUB_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
         "PYTHONPATH": str(REPO_ROOT),
+        **(env_extra or {}),
     }
     env.pop("GRADIO_SERVER_NAME", None)
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed when the process ends
     process = subprocess.Popen(
         [sys.executable, "-m", "ui.commands.serve", "--index", str(index_dir), "--port", str(port),
-         "--feedback", str(feedback)],
+         "--feedback", str(feedback), *extra],
         cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
@@ -83,6 +86,10 @@ def start_app(index_dir: Path, workdir: Path, *, timeout: float = 180.0) -> Serv
             with urllib.request.urlopen(url + "config", timeout=2) as response:
                 if response.status == 200:
                     return ServedApp(url, index_dir, feedback, process, log_path)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:  # up, and asking for a login
+                return ServedApp(url, index_dir, feedback, process, log_path)
+            time.sleep(0.5)
         except OSError:
             time.sleep(0.5)
     process.kill()
@@ -142,3 +149,32 @@ def client(served_app: ServedApp):
     from gradio_client import Client
 
     return Client(served_app.url, analytics_enabled=False, verbose=False)
+
+
+USER, PASSWORD = "alice", "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def credentials() -> tuple[str, str]:
+    """The user `auth_file` holds: (name, password)."""
+    return USER, PASSWORD
+
+
+@pytest.fixture(scope="session")
+def auth_file(tmp_path_factory) -> Path:
+    """A users file made by the real `communique users add`, password on stdin."""
+    path = tmp_path_factory.mktemp("auth") / "users.txt"
+    run = subprocess.run([sys.executable, "-m", "ui.cli", "users", "add", USER, "--auth-file", str(path)],
+                         input=PASSWORD + "\n", capture_output=True, text=True, cwd=REPO_ROOT, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert run.returncode == 0, run.stderr
+    return path
+
+
+@pytest.fixture(scope="session")
+def locked_app(ui_index: Path, auth_file: Path, tmp_path_factory):
+    """The chat behind a login, with short slow-client timeouts so the tests need not wait long."""
+    app = start_app(ui_index, tmp_path_factory.mktemp("ui-locked"), extra=("--auth-file", str(auth_file)),
+                    env_extra={"COMMUNIQUE_HEADER_TIMEOUT": "2", "COMMUNIQUE_BODY_TIMEOUT": "2"})
+    yield app
+    stop_app(app)

@@ -39,7 +39,7 @@ def test_question_checks():
 def test_filter_checks():
     assert check_filters("", "", "", "").to_dict() == {}
     f = check_filters("FR", "2024-01-01", "2024-12-31 00:00:00", " Health Canada ")
-    assert f.as_kwargs() == {"source_lang": "fr", "date_from": "2024-01-01", "date_to": "2024-12-31",
+    assert f.as_options() == {"source_lang": "fr", "date_from": "2024-01-01", "date_to": "2024-12-31",
                              "department": "Health Canada"}
     for args, key in [(("de",), "error_lang"), (("", "2024-13-01"), "error_date"),
                       (("", "2024-05-02", "2024-05-01"), "error_date_order")]:
@@ -56,14 +56,14 @@ def test_answer_streams_then_shows_sources(app):
     assert "$74 million" in chat[1]["content"] and 'class="cq-cite"' in chat[1]["content"]
     assert chat[2]["metadata"]["title"].startswith("Sources (")
     assert "smp-ns-harbours" in chat[2]["content"]
-    assert conv[0]["messages"] == [1, 2] and conv[0]["answer"]["citations"]
+    assert conv[0].messages == [1, 2] and conv[0].answer.citations
 
 
 def test_follow_up_passes_the_conversation(app):
     _, chat, conv = run_chat(app, "How much will Nova Scotia small craft harbours receive?")
     _, chat, conv = run_chat(app, "And who announced it?", chat, conv)
     assert len(conv) == 2
-    assert conv[1]["answer"]["resolved_question"] != "And who announced it?"
+    assert conv[1].answer.resolved_question != "And who announced it?"
 
 
 @pytest.mark.parametrize(("question", "filters", "expected"), [
@@ -115,7 +115,7 @@ def test_feedback_vote_and_comment_reach_the_log(app):
     _, chat, conv = run_chat(app, "Combien coûte la prochaine phase du Canadarm3 ?", ui_lang="fr")
     like = gr.LikeData(None, {"index": 2, "value": chat[2]["content"], "liked": True})
     row, pending, status = app.on_like(conv, "fr", like)
-    assert pending["vote"] == "up" and pending["answer_id"] == conv[0]["answer_id"]
+    assert pending["vote"] == "up" and pending["answer_id"] == conv[0].answer_id
     comment, pending_after, status = app.on_comment("Parfait", pending, conv, "fr")
     assert comment == "" and pending_after is None and "Merci" in status
     records = app.feedback.read()[-2:]

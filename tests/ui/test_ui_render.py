@@ -81,7 +81,10 @@ def test_abstained_answer_says_not_found_and_lists_closest_releases_once():
     hits = [_hit(0, 50, "c1"), _hit(51, 120, "c2"), _hit(0, 50, "c3", release_id="r2", title="Autre")]
     answer = Answer(text="Les communiqués ne le disent pas.", language="fr", abstained=True, presented=hits)
     assert "Introuvable dans les communiqués" in render_answer(answer, "fr")
-    assert "Not found in the announcements" in render_answer(answer, "en")
+    # The badge speaks the answer's language, as the sentence under it does, whatever the interface's.
+    assert "Introuvable dans les communiqués" in render_answer(answer, "en")
+    english = Answer(text="The releases do not say.", language="en", abstained=True, presented=hits)
+    assert "Not found in the announcements" in render_answer(english, "fr")
     title, body = render_sources(answer, "en")
     assert title == "Closest releases (2)"
     assert body.count('class="cq-src cq-secondary"') == 2

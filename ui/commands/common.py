@@ -15,3 +15,26 @@ def iso_date(value: str) -> str:
         return parse_iso_date(value).isoformat()
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def llm_problem(answerer: str) -> str | None:
+    """Why `--answerer llm` cannot work here (its client library is missing), with the fix; else None.
+
+    Without this check the chat ran and every answer said "(server error)": the cause, a missing
+    `langchain_openai`, only showed in the server log.
+    """
+    if answerer != "llm":
+        return None
+    import importlib.util
+    import os
+
+    provider = (os.environ.get("COMMUNIQUE_LLM") or "openai").strip().lower()
+    module = "langchain_ollama" if provider == "ollama" else "langchain_openai"
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if found:
+        return None
+    return (f"--answerer llm needs the Python package {module}, which is not installed; "
+            f"install the LLM extra with: pip install -e '.[llm]'")

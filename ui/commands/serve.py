@@ -1,10 +1,12 @@
 """`communique serve`: the chat in a browser, on this machine only unless told otherwise.
 
     communique serve [--index DIR] [--host 127.0.0.1] [--port 7860] [--feedback FILE]
-                     [--answerer extractive|llm] [--concurrency N]
+                     [--answerer extractive|llm] [--concurrency N] [--auth-file FILE | --no-auth]
 
 The app starts even without an index (it says how to build one) and picks up a new index
-generation written by `communique ingest` without a restart.
+generation written by `communique ingest` without a restart. Beyond this machine (`--host`
+other than loopback) a login is required: `--auth-file FILE` (made with `communique users
+add`), or `--no-auth` to say explicitly that anyone on the network may use it.
 """
 from __future__ import annotations
 
@@ -37,14 +39,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    "passages; configured by the assistant's environment variables)")
     p.add_argument("--concurrency", type=int, default=None, metavar="N",
                    help="answers computed at once; more questions wait in the queue (default 8)")
+    access = p.add_mutually_exclusive_group()
+    access.add_argument("--auth-file", metavar="FILE",
+                        help="require a login; users and password hashes from FILE (communique users add)")
+    access.add_argument("--no-auth", action="store_true",
+                        help="serve without a login even beyond loopback (anyone who can reach the port)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from ui.app import DEFAULT_CONCURRENCY, ChatApp, launch
+    from ui.auth import Authenticator, AuthFileError
     from ui.backend import ChatBackend, IndexUnavailable, assistant_opener
+    from ui.commands.common import llm_problem
+    from ui.handlers import DEFAULT_CONCURRENCY, ChatApp
+    from ui.server import is_loopback, serve
     from ui.examples import load_examples
     from ui.feedback import FeedbackLog
     from ui.paths import resolve_index_dir
@@ -56,21 +66,46 @@ def run(args: argparse.Namespace) -> int:
     if concurrency < 1:
         print("communique serve: --concurrency must be at least 1", file=sys.stderr)
         return 2
+    auth = None
+    if args.auth_file:
+        try:
+            auth = Authenticator(Path(args.auth_file))
+        except AuthFileError as exc:
+            print(f"communique serve: {exc}", file=sys.stderr)
+            return 2
+        if not auth.users():
+            print(f"communique serve: {args.auth_file} has no users; add one with: communique users add NAME "
+                  f"--auth-file {args.auth_file}", file=sys.stderr)
+            return 2
+    elif not args.no_auth and not is_loopback(args.host):
+        print(f"communique serve: --host {args.host} lets other machines in, so a login is required: "
+              "--auth-file FILE (make it with `communique users add NAME --auth-file FILE`), "
+              "or --no-auth to serve without one", file=sys.stderr)
+        return 2
+    problem = llm_problem(args.answerer)
+    if problem:
+        print(f"communique serve: {problem}", file=sys.stderr)
+        return 2
     index_dir = resolve_index_dir(args.index)
     feedback_path = Path(args.feedback) if args.feedback else (
         index_dir.parent if isinstance(index_dir, Path) else Path(".communique")) / "feedback.jsonl"
     backend = ChatBackend(index_dir, assistant_opener(args.answerer))
-    try:  # load the models now so the first visitor does not wait for them
+    try:  # load the models (and group the departments) now so the first visitor does not wait
         backend.assistant()
+        backend.departments()
     except IndexUnavailable as exc:
         print(f"communique serve: {exc.key.replace('_', ' ')}: {index_dir} {exc.error}".rstrip()
               + f"\n  the chat will say so; build it with: communique ingest FOLDER --index {index_dir}",
               file=sys.stderr)
-    app = ChatApp(backend, FeedbackLog(feedback_path), load_examples(), concurrency=concurrency)
-    print(f"index {index_dir} · feedback {feedback_path}", file=sys.stderr)
+    app = ChatApp(backend, FeedbackLog(feedback_path), load_examples(), concurrency=concurrency,
+                  logout=auth is not None)
+    login = f"login: {args.auth_file}" if auth else "no login"
+    print(f"index {index_dir} · feedback {feedback_path} · {login}\n"
+          f"chat on http://{args.host}:{args.port}/ · REST API docs on http://{args.host}:{args.port}/api/docs",
+          file=sys.stderr)
     try:
-        launch(app, host=args.host, port=args.port, block=True)
-    except OSError as exc:  # Gradio says "Cannot find empty port" when the port is taken
+        serve(app, host=args.host, port=args.port, auth=auth)
+    except OSError as exc:
         print(f"communique serve: cannot listen on {args.host}:{args.port} ({exc}); "
               f"choose another with --port", file=sys.stderr)
         return 1
