@@ -85,7 +85,7 @@ def default_ingest_threads() -> int:
 
 def ingest_paths(paths: Iterable[str | Path], index_dir: str | Path, *, embedder_name: str | None = None,
                  progress: bool = True, checkpoint_seconds: float = 120.0, auto_pair: bool = True,
-                 stream: TextIO | None = None, threads: int | None = None) -> IngestReport:
+                 stream: TextIO | None = None, threads: int | None = None, dask: str | None = None) -> IngestReport:
     """Ingest files or folders into the index at `index_dir` (created if absent).
 
     Reading, cleaning and chunking run in a background thread while embedding runs on
@@ -96,6 +96,10 @@ def ingest_paths(paths: Iterable[str | Path], index_dir: str | Path, *, embedder
     threads = threads or default_ingest_threads()
     started = time.perf_counter()
     with IndexWriter.open(index_dir, embedder_name=embedder_name) as writer:
+        if dask:  # `dask`: a scheduler address; only the embedding goes to its workers
+            from index.dask_embedding import DaskEmbedder
+
+            writer.embedder = DaskEmbedder(writer.embedder, dask)
         report = IngestReport(index_dir=str(index_dir), embedder=writer.embedder.name)
         prepared: queue.Queue = queue.Queue(maxsize=PREFETCH_RELEASES)
         producer = threading.Thread(target=_produce, args=(paths, writer.embedder, report, prepared, (Path(index_dir),)),

@@ -16,6 +16,8 @@ def register(subparsers) -> None:
     p.add_argument("--no-pairing", action="store_true", help="do not pair translations automatically")
     p.add_argument("--threads", type=int, metavar="N",
                    help="embedding threads (default: $COMMUNIQUE_INGEST_THREADS or one per core)")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="embed on the workers of this Dask scheduler (tcp://HOST:8786); the rest runs here")
     p.set_defaults(func=run)
 
 
@@ -35,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         report = ingest_paths(args.paths, index_dir, embedder_name=args.embedder, progress=not args.no_progress,
-                              auto_pair=not args.no_pairing, threads=threads)
+                              auto_pair=not args.no_pairing, threads=threads, dask=args.dask)
     except UnknownEmbedder as exc:
         print(f"communique ingest: {exc}", file=sys.stderr)
         return 2
@@ -45,5 +47,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     if len(report.warnings) > 50:
         print(f"warning: ... and {len(report.warnings) - 50} more warnings", file=sys.stderr)
-    print(f"{index_dir}: {report.summary()}")
+    from index.storage.pg_schema import display_uri
+
+    shown = display_uri(index_dir) if isinstance(index_dir, str) else index_dir  # no password on screen
+    print(f"{shown}: {report.summary()}")
     return report.exit_code
