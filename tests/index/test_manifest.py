@@ -185,3 +185,6 @@ def test_a_local_model_index_opens_only_when_the_user_names_the_model(tmp_path, 
     assert Retriever.open(index_dir).search("bridge in Moncton", k=1)[0].release_id == "r-bridge"
     with IndexWriter.open(index_dir) as writer:
         assert writer.embedder.name == model
+    monkeypatch.delenv(embedders.EMBEDDER_ENV)
+    ask = run_cli("ask", "When does the new bridge in Moncton open?", "--index", index_dir, "--embedder", model)
+    assert ask.returncode == 0 and "[1]" in ask.stdout and "r-bridge" in ask.stdout, ask.stderr

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ui.commands.common import add_index_argument, iso_date
+from ui.commands.common import add_embedder_argument, add_index_argument, apply_embedder_choice, iso_date
 
 
 def register(subparsers) -> None:
@@ -20,10 +20,12 @@ def register(subparsers) -> None:
     p.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="only releases dated on/before")
     p.add_argument("--source-lang", choices=["fr", "en"], help="only sources in this language")
     add_index_argument(p)
+    add_embedder_argument(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    apply_embedder_choice(args)
     from assistant import Assistant
     from ui.paths import resolve_index_dir
 

@@ -10,6 +10,20 @@ def add_index_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", metavar="DIR|URI", help="index folder or postgresql:// URI (default: $COMMUNIQUE_INDEX or .communique/index)")
 
 
+def add_embedder_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--embedder", metavar="NAME", help="read the index with this embedder; needed for an index "
+                        "built with st:PATH, since a model folder is never loaded because the index names it "
+                        "(or set $COMMUNIQUE_EMBEDDER)")
+
+
+def apply_embedder_choice(args: argparse.Namespace) -> None:
+    """The user's --embedder reaches every index the command opens (assistant, chat) as $COMMUNIQUE_EMBEDDER."""
+    if getattr(args, "embedder", None):
+        import os
+
+        os.environ["COMMUNIQUE_EMBEDDER"] = args.embedder
+
+
 def iso_date(value: str) -> str:
     try:
         return parse_iso_date(value).isoformat()

@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from ui.commands.common import add_index_argument, iso_date
+from ui.commands.common import add_embedder_argument, add_index_argument, iso_date
 
 
 def register(subparsers) -> None:
@@ -17,8 +17,7 @@ def register(subparsers) -> None:
     p.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE")
     p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     p.add_argument("--json", action="store_true", help="print the hits as JSON")
-    p.add_argument("--embedder", metavar="NAME", help="read with this embedder; needed for an index built with "
-                   "st:PATH (a model folder is never loaded because the index names it; or set $COMMUNIQUE_EMBEDDER)")
+    add_embedder_argument(p)
     add_index_argument(p)
     p.set_defaults(func=run)
 

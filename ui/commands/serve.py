@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from ui.commands.common import add_index_argument
+from ui.commands.common import add_embedder_argument, add_index_argument, apply_embedder_choice
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -28,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Serve the bilingual chat and its API (/ask, /ask_stream, /stats) over the index.",
     )
     add_index_argument(p)
+    add_embedder_argument(p)
     p.add_argument("--host", default=DEFAULT_HOST, help=f"interface to listen on (default {DEFAULT_HOST}; "
                    "0.0.0.0 exposes the chat to the network)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
@@ -48,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    apply_embedder_choice(args)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from ui.auth import Authenticator, AuthFileError
