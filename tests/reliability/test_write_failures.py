@@ -185,3 +185,26 @@ def test_a_file_system_without_locks_is_a_clear_message(data, tmp_path, capsys, 
     code, out, err = _cli(capsys, "ingest", new, "--index", index_dir, "--no-progress")
     assert code == 1, err
     assert "taking the writer lock .lock: no file locks" in err and "place the index on a local disk" in err
+
+
+def test_an_index_folder_without_write_permission_is_a_clear_message(data, tmp_path):
+    """As root, chmod does not stop writes: the child drops the capabilities that let root ignore
+    permissions (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), as an ordinary user would be."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() == 0 and setpriv is None:
+        pytest.skip("running as root without setpriv: cannot make a folder unwritable")
+    prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    if prefix and subprocess.run([*prefix, "true"], capture_output=True).returncode != 0:
+        pytest.skip("cannot drop CAP_DAC_OVERRIDE here (setpriv refused)")
+    pristine, new = data[0], data[1]
+    index_dir = Path(shutil.copytree(pristine, tmp_path / "index"))
+    index_dir.chmod(0o555)
+    try:
+        probe = subprocess.run([*prefix, "mkdir", str(index_dir / "probe")], capture_output=True)
+        assert probe.returncode != 0, "the folder is still writable: the test would prove nothing"
+        result = run_cli("ingest", new, "--index", index_dir, "--no-progress", prefix=prefix)
+    finally:
+        index_dir.chmod(0o755)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "permission denied" in result.stderr and "check the folder's owner and permissions" in result.stderr
+    assert _fingerprint(index_dir)[1] == 24
