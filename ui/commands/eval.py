@@ -163,8 +163,14 @@ def run(args: argparse.Namespace) -> int:
     except IndexProblem as exc:
         return _index_error(index_dir, exc)
 
-    shown = {k: v for k, v in summary.overall.items() if v is not None}
-    print(f"{summary.n} questions; " + ", ".join(f"{k} {fmt(v, k)}" for k, v in shown.items()))
+    from evals.report import fmt_ci
+
+    def line(values, intervals) -> str:
+        return ", ".join(f"{k} {fmt_ci(v, (intervals or {}).get(k), k)}" for k, v in values.items() if v is not None)
+
+    print(f"{summary.n} questions; " + line(summary.overall, summary.ci.get("overall")))
+    for name, part in sorted((summary.splits or {}).items()):
+        print(f"  {name} ({part['n']}): " + line(part["overall"], part["ci"].get("overall")))
     print(f"report: {out_dir / REPORT}")
     status = OK
     if summary.errors:
