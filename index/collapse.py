@@ -14,7 +14,6 @@ from index.fusion import Candidate
 from index.models import Chunk, Hit
 from index.storage.contract import ReleaseMeta, Snapshot
 from index.store import vector_id
-from index.vectors import group_of
 
 
 @dataclass(frozen=True)
@@ -64,10 +63,11 @@ def collect_hits(snap: Snapshot, ranked: list[Candidate], opts: HitOptions, qvec
         hits.append(hit)
         if len(hits) >= k * per_release:
             break
+    members = snap.pairs(h.pair_id for h in hits if h.pair_id)
     for rank, hit in enumerate(hits, 1):
         hit.rank = rank
         if hit.pair_id:
-            hit.translations = [i for i in snap.pair_members(hit.pair_id) if i != hit.release_id]
+            hit.translations = [i for i in members[hit.pair_id] if i != hit.release_id]
     return hits[: k * per_release] if per_release > 1 else hits[:k]
 
 
@@ -76,20 +76,14 @@ def prefer_language(snap: Snapshot, hit: Hit, opts: HitOptions, qvec: np.ndarray
     qlang = opts.query_lang
     if hit.lang == qlang or (opts.lang_filter and opts.lang_filter != qlang) or not hit.pair_id:
         return hit
-    others = [r for r in snap.pair_members(hit.pair_id) if r != hit.release_id]
-    target = snap.release_meta(others)
-    candidates = sorted(rid for rid, meta in target.items() if meta.lang == qlang)
-    if not candidates:
+    other = snap.translation(hit.pair_id, qlang, exclude=hit.release_id)
+    if other is None or not other.chunks:
         return hit
-    rid = candidates[0]
-    chunks = snap.chunks_of(rid)
-    if not chunks:
-        return hit
-    best, best_score = chunks[0], None
-    if qvec is not None and len(chunks) > 1:
-        vectors = snap.vectors_of(group_of(qlang), [vector_id(c.id) for c in chunks])
-        scored = [(float(np.dot(vectors[vector_id(c.id)], qvec)), c) for c in chunks if vector_id(c.id) in vectors]
+    best, best_score = other.chunks[0], None
+    if qvec is not None and len(other.chunks) > 1:
+        vectors = other.vectors
+        scored = [(float(np.dot(vectors[vector_id(c.id)], qvec)), c) for c in other.chunks if vector_id(c.id) in vectors]
         if scored:
             best_score, best = max(scored, key=lambda t: t[0])
-    return make_hit(best, target[rid], hit.score, best_score if best_score is not None else hit.dense_score,
+    return make_hit(best, other.meta, hit.score, best_score if best_score is not None else hit.dense_score,
                     hit.lexical_score)

@@ -63,6 +63,16 @@ class ReleaseMeta:
 
 
 @dataclass
+class Translation:
+    """The version of an announcement in another language, with its passages and their vectors
+    (what the retriever needs to show the asker's language version: one read, not four)."""
+
+    meta: ReleaseMeta
+    chunks: list[Chunk]  # in text order
+    vectors: dict[int, np.ndarray]  # by vector id (index.store.vector_id of the chunk id)
+
+
+@dataclass
 class SnapshotInfo:
     """What `communique info` and `Retriever.stats()` report about one generation."""
 
@@ -97,13 +107,16 @@ class Snapshot(Protocol):
     def releases(self, ids: Iterable[str]) -> dict[str, Release]: ...
     def release_meta(self, ids: Iterable[str]) -> dict[str, ReleaseMeta]: ...
     def pair_members(self, pair_id: str) -> list[str]: ...
+    def pairs(self, pair_ids: Iterable[str]) -> dict[str, list[str]]: ...  # many at once: one round trip
     def chunks_of(self, release_id: str) -> list[Chunk]: ...  # in text order
+    def translation(self, pair_id: str, lang: str, exclude: str) -> Translation | None: ...  # first by id
     def chunks_by_vid(self, vids: Iterable[int]) -> dict[int, Chunk]: ...
     def vectors_of(self, group: str, vids: Iterable[int]) -> dict[int, np.ndarray]: ...
 
     # search
     def groups(self) -> list[str]: ...  # language groups holding at least one passage
-    def dense_search(self, group: str, query: np.ndarray, n: int, filters: Filters) -> list[DenseMatch]: ...
+    def dense_search(self, groups: list[str], query: np.ndarray, n: int,
+                     filters: Filters) -> dict[str, list[DenseMatch]]: ...  # the n nearest per group
     def lexical_search(self, terms: list[str], n: int, filters: Filters) -> list[LexicalMatch]: ...
     def document_frequency(self, term: str) -> int: ...
     @property

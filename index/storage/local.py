@@ -18,9 +18,9 @@ from index.layout import GENERATION_FILES, MANIFEST_NAME, RECORDS
 from index.lexical import LANG_CODES, OTHER_LANG, LexicalIndex, date_ordinal
 from index.manifest import Manifest, change_watch, verify_files
 from index.models import Chunk, Release
-from index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo
-from index.store import RecordStore
-from index.vectors import GROUPS, VectorStore
+from index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
+from index.store import RecordStore, vector_id
+from index.vectors import GROUPS, VectorStore, group_of
 
 _GROUP_OF_CODE = {code: lang for lang, code in LANG_CODES.items()} | {OTHER_LANG: "other"}
 
@@ -96,8 +96,21 @@ class LocalSnapshot:
     def pair_members(self, pair_id: str) -> list[str]:
         return self.store.pair_members(pair_id)
 
+    def pairs(self, pair_ids: Iterable[str]) -> dict[str, list[str]]:
+        return {p: self.store.pair_members(p) for p in dict.fromkeys(pair_ids)}
+
     def chunks_of(self, release_id: str) -> list[Chunk]:
         return self.store.chunks_of(release_id)
+
+    def translation(self, pair_id: str, lang: str, exclude: str) -> Translation | None:
+        others = [r for r in self.store.pair_members(pair_id) if r != exclude]
+        metas = self.release_meta(others)
+        candidates = sorted(rid for rid, meta in metas.items() if meta.lang == lang)
+        if not candidates:
+            return None
+        chunks = self.chunks_of(candidates[0])
+        return Translation(metas[candidates[0]], chunks,
+                           self.vectors_of(group_of(lang), [vector_id(c.id) for c in chunks]))
 
     def chunks_by_vid(self, vids: Iterable[int]) -> dict[int, Chunk]:
         return self.store.chunks_by_vid(vids)
@@ -114,7 +127,10 @@ class LocalSnapshot:
     def groups(self) -> list[str]:
         return [g for g in GROUPS if self.vectors.indexes[g].ntotal > 0]
 
-    def dense_search(self, group: str, query: np.ndarray, n: int, filters: Filters) -> list[DenseMatch]:
+    def dense_search(self, groups: list[str], query: np.ndarray, n: int, filters: Filters) -> dict[str, list[DenseMatch]]:
+        return {g: self._dense_group(g, query, n, filters) for g in groups}
+
+    def _dense_group(self, group: str, query: np.ndarray, n: int, filters: Filters) -> list[DenseMatch]:
         allowed = None
         if filters.by_date:  # a date filter restricts FAISS to the allowed ids of this group
             lexical = self.lexical

@@ -18,8 +18,8 @@ import numpy as np
 from index.errors import IndexNotFound
 from index.lexical import B, K1, date_ordinal
 from index.models import Chunk, Release
-from index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo
-from index.storage.pg_schema import GROUPS, display_uri, parse_vector, pool_for, require_index, unavailable, vector_text
+from index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
+from index.storage.pg_schema import GROUPS, DatabaseUnavailable, display_uri, parse_vector, pool_for, require_index, unavailable, vector_text
 from index.vectors import group_of
 
 RELEASE_COLS = "id, lang, title, date, url, source, pair_id, metadata"
@@ -73,14 +73,28 @@ class PostgresStorage:
         except (psycopg.OperationalError, PoolTimeout) as exc:
             raise unavailable(self.location, exc) from exc
 
+    def run(self, sql: str, params: dict[str, Any]) -> list[tuple]:
+        """Rows of one read; on a lost connection the pool drops its broken connections and the
+        read is tried once more before DatabaseUnavailable."""
+        import psycopg
+
+        for attempt in (1, 2):
+            try:
+                with self.connection() as conn:
+                    return conn.execute(sql, params).fetchall()
+            except DatabaseUnavailable as exc:
+                if attempt == 2 or not isinstance(exc.__cause__, psycopg.OperationalError):
+                    raise
+                self.pool.check()
+        raise AssertionError("unreachable")
+
     def current_name(self) -> str | None:
         gen = self.current_generation()
         return None if gen is None else generation_name(gen)
 
     def current_generation(self) -> int | None:
-        with self.connection() as conn:
-            row = conn.execute("SELECT current FROM communique_state").fetchone()
-        return None if row is None else row[0]
+        rows = self.run("SELECT current FROM communique_state", {})
+        return rows[0][0] if rows else None
 
     def open_snapshot(self, *, verify: bool) -> "PostgresSnapshot":
         """The published generation; `verify` has nothing to check here (PostgreSQL keeps its own pages)."""
@@ -126,8 +140,7 @@ class PostgresSnapshot:
         return self._dim
 
     def _rows(self, sql: str, **params: Any) -> list[tuple]:
-        with self.storage.connection() as conn:
-            return conn.execute(sql, {"g": self.gen, **params}).fetchall()
+        return self.storage.run(sql, {"g": self.gen, **params})
 
     def info(self) -> SnapshotInfo:
         departments = [r[0] for r in self._rows(
@@ -177,10 +190,33 @@ class PostgresSnapshot:
                           p=pair_id)
         return [r[0] for r in rows]
 
+    def pairs(self, pair_ids: Iterable[str]) -> dict[str, list[str]]:
+        wanted = list(dict.fromkeys(pair_ids))
+        out: dict[str, list[str]] = {p: [] for p in wanted}
+        if wanted:
+            for pair_id, rid in self._rows("SELECT pair_id, id FROM releases WHERE pair_id = ANY(%(p)s) AND "
+                                           + visible("releases") + " ORDER BY id", p=wanted):
+                out[pair_id].append(rid)
+        return out
+
     def chunks_of(self, release_id: str) -> list[Chunk]:
         rows = self._rows(f"SELECT {CHUNK_COLS} FROM passages WHERE release_id = %(r)s AND " + visible("passages")
                           + " ORDER BY start", r=release_id)
         return [_chunk(r) for r in rows]
+
+    def translation(self, pair_id: str, lang: str, exclude: str) -> Translation | None:
+        rows = self._rows(
+            f"SELECT {', '.join('r.' + c for c in RELEASE_COLS.split(', '))}, p.vid, p.chunk_id, p.release_id, p.start, "
+            'p."end", p.text, p.lang, p.embedding::text FROM releases r JOIN passages p ON p.release_id = r.id '
+            "WHERE r.pair_id = %(p)s AND r.lang = %(lang)s AND r.id <> %(ex)s AND " + visible("r") + " AND "
+            + visible("p") + " ORDER BY r.id, p.start", p=pair_id, lang=lang, ex=exclude)
+        if not rows:
+            return None
+        first = rows[0][0]
+        rows = [r for r in rows if r[0] == first]
+        chunks = [_chunk(r[8:15]) for r in rows]
+        vectors = {int(r[8]): parse_vector(r[15]) for r in rows} if group_of(lang) == group_of(rows[0][1]) else {}
+        return Translation(_meta(rows[0][:8]), chunks, vectors)
 
     def chunks_by_vid(self, vids: Iterable[int]) -> dict[int, Chunk]:
         vids = [int(v) for v in vids]
@@ -212,15 +248,22 @@ class PostgresSnapshot:
         return (f" AND {alias}.day >= %(lo)s AND {alias}.day <= %(hi)s AND {alias}.day >= 0",
                 {"lo": lo, "hi": hi})
 
-    def dense_search(self, group: str, query: np.ndarray, n: int, filters: Filters) -> list[DenseMatch]:
-        if group not in GROUPS or n <= 0:
-            return []
+    def dense_search(self, groups: list[str], query: np.ndarray, n: int, filters: Filters) -> dict[str, list[DenseMatch]]:
+        """All groups in one round trip: one ORDER BY … LIMIT branch per group, each on its own
+        partial HNSW index (the group is a literal from GROUPS, never user text)."""
+        groups = [g for g in groups if g in GROUPS]
+        out: dict[str, list[DenseMatch]] = {g: [] for g in groups}
+        if not groups or n <= 0:
+            return out
         dates, params = self._date_clause(filters, "passages")
-        rows = self._rows(
-            f"SELECT vid, -(embedding <#> %(q)s::vector) FROM passages WHERE grp = '{group}' AND " + visible("passages")
-            + dates + " ORDER BY embedding <#> %(q)s::vector LIMIT %(n)s",
-            q=vector_text(query), n=n, **params)
-        return [DenseMatch(int(v), float(s)) for v, s in rows]
+        branches = [f"(SELECT '{g}' AS grp, vid, -(embedding <#> %(q)s::vector) AS cos FROM passages "
+                    f"WHERE grp = '{g}' AND " + visible("passages") + dates
+                    + " ORDER BY embedding <#> %(q)s::vector LIMIT %(n)s)" for g in groups]
+        for group, vid, cosine in self._rows(" UNION ALL ".join(branches), q=vector_text(query), n=n, **params):
+            out[group].append(DenseMatch(int(vid), float(cosine)))
+        for matches in out.values():  # relaxed_order iterative scans may return rows slightly out of order
+            matches.sort(key=lambda m: (-m.cosine, m.vid))
+        return out
 
     def lexical_search(self, terms: list[str], n: int, filters: Filters) -> list[LexicalMatch]:
         """BM25 over this generation's passages, the same formula and statistics as `index.lexical`."""
