@@ -186,7 +186,7 @@ class Retriever:
         qvec = self.embedder.encode_query(query) if mode != "lexical" else None
         dense = []
         if qvec is not None:
-            per_group = {g: snap.dense_search(g, qvec, n, filters) for g in groups}
+            per_group = snap.dense_search(groups, qvec, n, filters)
             dense = dense_pool(per_group, qgroup, n * 2, self.settings)
         terms = tokenize(query) if mode != "dense" else []
         lexical = snap.lexical_search(terms, n * 2, filters) if terms else []
