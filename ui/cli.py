@@ -10,7 +10,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-COMMANDS = ("ingest", "search", "info", "remove", "ask", "eval", "serve", "users", "bench")
+COMMANDS = ("ingest", "search", "info", "remove", "ask", "eval", "feedback", "serve", "users", "bench")
 EXIT_USAGE = 2
 
 
