@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from evals.metrics import ANSWER_METRICS, RETRIEVAL_METRICS
+from evals.metrics import ANSWER_METRICS, LOWER_IS_BETTER, RETRIEVAL_METRICS
 
 # Fixed per metric, so a colour keeps its meaning across panels and across runs.
 METRIC_COLOURS = {
@@ -68,9 +68,10 @@ def write_chart(summary: Any, path: Path) -> Path | None:
                 low, high = (intervals.get(name) or {}).get(metric) or (value, value)
                 errs[0].append(max(0.0, value - low))
                 errs[1].append(max(0.0, high - value))
-            bars = ax.bar(xs, ys, width, color=METRIC_COLOURS.get(metric), label=metric,
+            label = f"{metric} (lower is better)" if metric in LOWER_IS_BETTER else metric
+            bars = ax.bar(xs, ys, width, color=METRIC_COLOURS.get(metric), label=label,
                           yerr=errs, error_kw={"elinewidth": 0.8, "capsize": 1.5, "ecolor": "#444444"})
-            ax.bar_label(bars, labels=[f"{y:.2f}" for y in ys], fontsize=6, rotation=90, padding=2)
+            ax.bar_label(bars, labels=[f"{y:.2f}" for y in ys], fontsize=7, rotation=90, padding=3)
         ax.set_xticks(range(len(names)))
         ax.set_xticklabels(names, rotation=15, ha="right", fontsize=8)
         ax.set_ylim(0, 1.18)

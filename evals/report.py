@@ -132,8 +132,9 @@ def render_report(summary: EvalSummary, results: Sequence[ItemResult], *, chart:
     return "\n".join(out)
 
 
-def write_run(out_dir: str | Path, summary: EvalSummary, results: Sequence[ItemResult]) -> Path:
-    """Write every output file of a run into `out_dir` (created if needed)."""
+def write_run(out_dir: str | Path, summary: EvalSummary, results: Sequence[ItemResult], *,
+              chart: bool = True) -> Path:
+    """Write every output file of a run into `out_dir` (created if needed); `chart=False` skips metrics.png."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with (out / RESULTS).open("w", encoding="utf-8") as fh:
@@ -142,7 +143,7 @@ def write_run(out_dir: str | Path, summary: EvalSummary, results: Sequence[ItemR
     (out / SUMMARY).write_text(
         json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    chart = write_chart(summary, out / CHART)
+    chart = write_chart(summary, out / CHART) if chart else None
     (out / REPORT).write_text(
         render_report(summary, results, chart=CHART if chart else None), encoding="utf-8"
     )

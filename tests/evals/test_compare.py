@@ -9,8 +9,8 @@ def _row(lines, metric):
 
 
 def test_compare_runs(tmp_path, run_a, run_b):
-    write_run(tmp_path / "a", *run_a)
-    write_run(tmp_path / "b", *run_b)
+    write_run(tmp_path / "a", *run_a, chart=False)
+    write_run(tmp_path / "b", *run_b, chart=False)
     text = compare_runs(tmp_path / "a", tmp_path / "b")
     lines = text.splitlines()
     # q1: gold retrieved at rank 1 in both; q2 unchanged retrieval -> recall@1 unchanged
@@ -32,14 +32,14 @@ def test_change_inside_the_interval_is_not_starred(tmp_path, run_a):
     import copy
 
     summary, results = run_a
-    write_run(tmp_path / "a", summary, results)
+    write_run(tmp_path / "a", summary, results, chart=False)
     low, high = summary.ci["overall"]["fact_coverage"]
     assert low < high
     inside, beyond = copy.deepcopy(summary), copy.deepcopy(summary)
     inside.overall["fact_coverage"] = (summary.overall["fact_coverage"] + high) / 2
     beyond.overall["fact_coverage"] = min(1.0, high + 0.01) if high < 1.0 else low - 0.01
-    write_run(tmp_path / "inside", inside, results)
-    write_run(tmp_path / "beyond", beyond, results)
+    write_run(tmp_path / "inside", inside, results, chart=False)
+    write_run(tmp_path / "beyond", beyond, results, chart=False)
     row_inside = _row(compare_runs(tmp_path / "a", tmp_path / "inside").splitlines(), "fact_coverage")
     row_beyond = _row(compare_runs(tmp_path / "a", tmp_path / "beyond").splitlines(), "fact_coverage")
     assert row_inside[-1] == "better" and "*" not in row_inside
@@ -52,8 +52,8 @@ def test_held_out_questions_are_counted_not_listed(tmp_path, run_a, run_b):
     sa, ra = run_a
     rb = copy.deepcopy(ra)
     rb[3].passed = True  # q4, held out, now passes
-    write_run(tmp_path / "a", sa, ra)
-    write_run(tmp_path / "b", sa, rb)
+    write_run(tmp_path / "a", sa, ra, chart=False)
+    write_run(tmp_path / "b", sa, rb, chart=False)
     text = compare_runs(tmp_path / "a", tmp_path / "b")
     assert "newly passed (0):" in text and "q4" not in text
     assert "held-out questions (not listed): 0 newly failed, 1 newly passed" in text
@@ -61,14 +61,14 @@ def test_held_out_questions_are_counted_not_listed(tmp_path, run_a, run_b):
 
 def test_compare_better_direction_for_latency(tmp_path, run_a):
     summary, results = run_a
-    write_run(tmp_path / "a", summary, results)
+    write_run(tmp_path / "a", summary, results, chart=False)
     import copy
 
     faster = copy.deepcopy(summary)
     faster.overall["latency_p50_ms"] = 10.0
     faster.overall["latency_p95_ms"] = 380.0  # within the 10 % latency noise band
     faster.overall["recall@1"] = 0.25
-    write_run(tmp_path / "b", faster, results)
+    write_run(tmp_path / "b", faster, results, chart=False)
     lines = compare_runs(tmp_path / "a", tmp_path / "b").splitlines()
     assert _row(lines, "latency_p50_ms")[:4] == ["latency_p50_ms", "250", "10", "-240"]
     assert _row(lines, "latency_p50_ms")[-2:] == ["better", "*"]  # 10 ms is below A's interval
@@ -82,8 +82,8 @@ def test_compare_notes_different_golden_and_missing_questions(tmp_path, run_a, r
     sa, ra = run_a
     sb, rb = run_b
     sb.config["golden_sha256"] = "other"
-    write_run(tmp_path / "a", sa, ra)
-    write_run(tmp_path / "b", sb, rb[:3])
+    write_run(tmp_path / "a", sa, ra, chart=False)
+    write_run(tmp_path / "b", sb, rb[:3], chart=False)
     text = compare_runs(tmp_path / "a", tmp_path / "b")
     assert "note: golden_sha256 differs" in text
     assert "only in A (1): q4" in text

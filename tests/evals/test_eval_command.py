@@ -14,8 +14,8 @@ def parse(argv):
 
 
 def test_compare_prints_changes(tmp_path, run_a, run_b, capsys):
-    write_run(tmp_path / "a", *run_a)
-    write_run(tmp_path / "b", *run_b)
+    write_run(tmp_path / "a", *run_a, chart=False)
+    write_run(tmp_path / "b", *run_b, chart=False)
     args = parse(["--compare", str(tmp_path / "a"), str(tmp_path / "b")])
     assert args.func is eval_command.run
     assert args.func(args) == 0
