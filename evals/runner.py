@@ -126,7 +126,8 @@ def run_eval(
     a bad golden file and whatever `Assistant.open` / `Retriever.open` raise for a bad index.
     """
     golden_path = Path(golden_path)
-    index_dir = Path(index_dir)
+    if not (isinstance(index_dir, str) and "://" in index_dir):  # a postgresql:// URI stays a string
+        index_dir = Path(index_dir)
     items = load_golden(golden_path)
     if limit is not None:
         items = items[:limit]
