@@ -126,6 +126,23 @@ class Snapshot(Protocol):
 
 
 @runtime_checkable
+class Writer(Protocol):
+    """What ingest and `communique remove` use to change an index (`index.writer.IndexWriter` for a
+    folder, `index.storage.pg_writer.PostgresWriter` for a database). Nothing is visible to
+    readers before `commit()`, which publishes a whole new generation at once."""
+
+    embedder: Any  # index.embedders.BaseEmbedder
+
+    def status_of(self, release: Release) -> Any: ...  # "unchanged"/"duplicate" decided without embedding
+    def upsert(self, release: Release, chunks: list[Chunk], vectors: np.ndarray | None = None) -> Any: ...
+    def add_alias(self, alias: str, release_id: str) -> None: ...
+    def remove(self, release_id: str) -> bool: ...
+    def set_pair(self, release_id: str, pair_id: str) -> None: ...
+    def commit(self, *, force: bool = False, reopen: bool = True) -> Any: ...
+    def close(self) -> None: ...
+
+
+@runtime_checkable
 class Storage(Protocol):
     """Where an index lives: tells which generation is published and opens it."""
 

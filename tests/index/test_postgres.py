@@ -104,6 +104,26 @@ def test_lost_database_gives_a_clear_error_and_recovers(tmp_path):
         shutil.rmtree(parent, ignore_errors=True)
 
 
+def test_an_ingest_by_another_process_is_seen_at_the_next_question(pg_database, tmp_path):
+    import time
+
+    import index.snapshots as snapshots
+
+    ingest_paths([_jsonl(tmp_path / "a.jsonl", RECORDS[:3])], pg_database, progress=False)
+    retriever = Retriever.open(pg_database)  # auto-reload on, as `communique serve` opens it
+    newcomer = RECORDS[5]
+    assert retriever.release(newcomer["id"]) is None
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "ingest", str(_jsonl(tmp_path / "b.jsonl", [newcomer])),
+                           "--index", pg_database, "--no-progress"], env=env, capture_output=True, text=True,
+                          timeout=300, cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr
+    time.sleep(snapshots.CHECK_INTERVAL + 0.1)
+    hits = retriever.search(newcomer["title"], k=5)  # the next question loads the new generation
+    assert newcomer["id"] in [h.release_id for h in hits]
+    assert retriever.stats().releases == 4 and retriever.stats().generation == "gen-000002"
+
+
 def test_command_line_against_a_database(pg_database):
     env = dict(os.environ, COMMUNIQUE_INDEX=pg_database, PYTHONPATH=str(REPO_ROOT))
     run = [sys.executable, "-m", "ui.cli"]

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from index.retriever import Retriever
-from index.storage.contract import Snapshot, Storage
+from index.storage.contract import Snapshot, Storage, Writer
 from ingest.pipeline import ingest_paths, remove_releases
 from tests.conftest import SAMPLES
 
@@ -67,8 +67,21 @@ def _signature(hits):
 
 
 def test_both_backends_implement_the_protocols(location):
+    from index.writer import IndexWriter
+
     retriever = Retriever.open(location)
     assert isinstance(retriever.storage, Storage) and isinstance(retriever._snapshot, Snapshot)
+    with IndexWriter.open(location) as writer:
+        assert isinstance(writer, Writer) and writer.embedder.name == retriever.embedder.name
+
+
+def test_queries_with_quotes_and_markup_are_plain_text(location):
+    retriever = Retriever.open(location)
+    for query in ["l'Agence d'O'Brien \\ ' ; DROP TABLE releases; --", "<b>ports</b> & | ! :* (", "'' \"\" \\'"]:
+        for mode in ("hybrid", "lexical"):
+            hits = retriever.search(query, k=3, mode=mode)
+            assert all(h.text for h in hits)
+    assert retriever.stats().releases > 30  # nothing was dropped
 
 
 def test_same_hits_and_scores_as_the_local_folder(local_location, pg_location):
