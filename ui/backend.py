@@ -42,7 +42,7 @@ class ChatInputError(ValueError):
 class IndexUnavailable(RuntimeError):
     """No usable index; `key` is `index_missing` or `index_broken`."""
 
-    def __init__(self, key: str, path: Path, error: str = "") -> None:
+    def __init__(self, key: str, path: Path | str, error: str = "") -> None:
         super().__init__(f"{key}: {path} {error}".strip())
         self.key = key
         self.path = path
@@ -109,13 +109,14 @@ def check_filters(
     return Filters(source_lang=lang, date_from=start, date_to=end, department=dept or None)
 
 
-Opener = Callable[[Path], AssistantLike]
+IndexLocation = Path | str  # a folder, or a database URI (see ui.paths)
+Opener = Callable[[IndexLocation], AssistantLike]
 
 
 def assistant_opener(answerer: str = "extractive") -> Opener:
     """Opens the real Assistant over an index folder (`answerer`: "extractive" or "llm")."""
 
-    def open_assistant(index_dir: Path) -> AssistantLike:
+    def open_assistant(index_dir: IndexLocation) -> AssistantLike:
         from assistant import Assistant
 
         return Assistant.open(index_dir, answerer=answerer)
@@ -126,9 +127,9 @@ def assistant_opener(answerer: str = "extractive") -> Opener:
 class ChatBackend:
     """One Assistant shared by every session (it is thread-safe for reads), opened on demand."""
 
-    def __init__(self, index_dir: Path, opener: Opener | None = None) -> None:
+    def __init__(self, index_dir: IndexLocation, opener: Opener | None = None) -> None:
         # a postgresql:// URI stays a string (as a Path it would name a local folder)
-        self.index_dir = index_dir if isinstance(index_dir, str) and "://" in index_dir else Path(index_dir)
+        self.index_dir: IndexLocation = index_dir if isinstance(index_dir, str) and "://" in index_dir else Path(index_dir)
         self._opener = opener or assistant_opener()
         self._assistant: AssistantLike | None = None
         self._problem: IndexUnavailable | None = None

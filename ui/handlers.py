@@ -109,11 +109,12 @@ class ChatApp:
             text = check_question(question)
             filters = check_filters(source_lang, date_from, date_to, department)
         except ChatInputError as exc:
-            shown = str(question or "").strip()
-            if shown:
-                if len(shown) > QUESTION_PREVIEW_CHARS:
-                    shown = shown[:QUESTION_PREVIEW_CHARS] + " …"
-                chat.append({"role": "user", "content": render_user_message(shown)})
+            shown = str(question or "").strip() or t(ui_lang, "empty_question")
+            if len(shown) > QUESTION_PREVIEW_CHARS:
+                shown = shown[:QUESTION_PREVIEW_CHARS] + " …"
+            # Always a question bubble first: the error is then a message of its own, never grouped
+            # (with one 👍/👎 bar) under the previous answer.
+            chat.append({"role": "user", "content": render_user_message(shown)})
             chat.append({"role": "assistant", "content": render_error(error_text(exc, ui_lang))})
             yield list(chat), list(conv), gr.skip(), gr.skip()
             return

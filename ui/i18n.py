@@ -66,6 +66,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_date": {"fr": "sans date", "en": "undated"},
     "translation_of": {"fr": "aussi en : {langs}", "en": "also in: {langs}"},
     "thinking": {"fr": "Recherche dans les communiqués…", "en": "Searching the announcements…"},
+    "empty_question": {"fr": "(question vide)", "en": "(empty question)"},
     "error_empty": {"fr": "Écrivez une question.", "en": "Please type a question."},
     "error_too_long": {
         "fr": "Question trop longue ({n} caractères, maximum {max}). Raccourcissez-la.",

@@ -150,8 +150,9 @@ def build(app: ChatApp) -> gr.Blocks:
         private: dict[str, Any] = {"api_visibility": "private"}
 
         def after_answer(event: Any) -> None:
-            event.then(app.save, inputs=[conv, conv_id, saved, ui_lang], outputs=[saved, conv_id, saved_list],
-                       queue=False, **private).then(None, js=SCROLL_TO_ANSWER, **private)
+            event.then(None, js=SCROLL_TO_ANSWER, **private).then(
+                app.save, inputs=[conv, conv_id, saved, ui_lang], outputs=[saved, conv_id, saved_list], queue=False,
+                **private)
 
         after_answer(gr.on(triggers=[question.submit, send.click], fn=respond, inputs=chat_inputs,
                            outputs=chat_outputs, concurrency_id="answer", show_progress="hidden", **private))

@@ -67,9 +67,41 @@ def _problem(exc: Exception) -> HTTPException:
     return HTTPException(status_code=500, detail=t("en", "error_assistant", kind=type(exc).__name__))
 
 
+class AnswerSlots:
+    """At most `concurrency` answers computed at once; a request waits briefly, then gets 503."""
+
+    def __init__(self, concurrency: int) -> None:
+        self._slots = threading.BoundedSemaphore(concurrency)
+
+    def run(self, fn: Callable[[], Any]) -> Any:
+        if not self._slots.acquire(timeout=ANSWER_WAIT_SECONDS):
+            raise HTTPException(status_code=503, detail="busy: too many questions at once, try again")
+        try:
+            return fn()
+        except HTTPException:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure is a JSON error, never a traceback
+            raise _problem(exc) from exc
+        finally:
+            self._slots.release()
+
+
+def search_hits(backend: ChatBackend, body: SearchRequest) -> list[dict[str, Any]]:
+    query = check_question(body.query)
+    filters = check_filters(body.lang, body.date_from, body.date_to, body.department)
+    return [hit.to_dict() for hit in backend.search(query, k=body.k, filters=filters)]
+
+
+def answer_of(backend: ChatBackend, body: AskRequest) -> dict[str, Any]:
+    question = check_question(body.question)
+    filters = check_filters(body.source_lang, body.date_from, body.date_to, body.department)
+    history: list[ChatMessage] = clean_history([m.model_dump() for m in body.history or []])
+    return backend.ask(question, history=history, lang=body.lang, filters=filters).to_dict()
+
+
 def rest_router(backend: ChatBackend, current_user: CurrentUser, *, concurrency: int) -> APIRouter:
     """The /api routes; `current_user` returns the logged-in name, or None (then 401)."""
-    slots = threading.BoundedSemaphore(concurrency)
+    slots = AnswerSlots(concurrency)
 
     def require_user(request: Request) -> str | None:
         user = current_user(request)
@@ -80,36 +112,13 @@ def rest_router(backend: ChatBackend, current_user: CurrentUser, *, concurrency:
 
     router = APIRouter(prefix="/api", dependencies=[Depends(require_user)])
 
-    def answering(fn: Callable[[], Any]) -> Any:
-        if not slots.acquire(timeout=ANSWER_WAIT_SECONDS):
-            raise HTTPException(status_code=503, detail="busy: too many questions at once, try again")
-        try:
-            return fn()
-        except HTTPException:
-            raise
-        except Exception as exc:  # noqa: BLE001 - every failure is a JSON error, never a traceback
-            raise _problem(exc) from exc
-        finally:
-            slots.release()
-
     @router.post("/search", summary="Ranked passages for a query (no answer)")
     def search(body: SearchRequest) -> list[dict[str, Any]]:
-        def run() -> list[dict[str, Any]]:
-            query = check_question(body.query)
-            filters = check_filters(body.lang, body.date_from, body.date_to, body.department)
-            return [hit.to_dict() for hit in backend.search(query, k=body.k, filters=filters)]
-
-        return answering(run)  # type: ignore[no-any-return]
+        return slots.run(lambda: search_hits(backend, body))
 
     @router.post("/ask", summary="An answer with numbered citations, or 'not found'")
     def ask(body: AskRequest) -> dict[str, Any]:
-        def run() -> dict[str, Any]:
-            question = check_question(body.question)
-            filters = check_filters(body.source_lang, body.date_from, body.date_to, body.department)
-            history: list[ChatMessage] = clean_history([m.model_dump() for m in body.history or []])
-            return backend.ask(question, history=history, lang=body.lang, filters=filters).to_dict()
-
-        return answering(run)  # type: ignore[no-any-return]
+        return slots.run(lambda: answer_of(backend, body))
 
     @router.get("/stats", summary="What the index holds")
     def stats() -> dict[str, Any]:

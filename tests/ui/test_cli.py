@@ -73,3 +73,32 @@ def test_rejections_and_usage_errors_have_distinct_exit_codes(tmp_path):
     assert not (tmp_path / "ix3").exists()
     run = communique("info", "--index", str(tmp_path / "nothing"))
     assert run.returncode == 1 and "communique ingest" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_version_empty_question_and_a_closed_pipe(samples_index):
+    run = communique("--version")
+    assert run.returncode == 0 and run.stdout.strip().startswith("communique ")
+    run = communique("ask", "", "--index", str(samples_index))
+    assert run.returncode == 2 and "question is empty" in run.stderr
+    assert communique("ask", "   ", "--index", str(samples_index)).returncode == 2
+    # `communique info | head -1`: the reader goes away after one line.
+    shell = subprocess.run(
+        f"{sys.executable} -m ui.cli info --index '{samples_index}' | head -1; exit ${{PIPESTATUS[0]}}",
+        shell=True, executable="/bin/bash", cwd=REPO, capture_output=True, text=True, timeout=600,
+        env=dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(REPO)))
+    assert shell.stdout.startswith("index ") and shell.stdout.count("\n") == 1
+    assert "Traceback" not in shell.stderr and "BrokenPipeError" not in shell.stderr, shell.stderr
+    assert shell.returncode in (0, 141)  # 141 when the pipe closed before the last line; 0 if it all fit first
+
+
+def test_llm_answerer_without_its_library_names_the_cause_and_the_fix(samples_index):
+    """With `langchain_openai` hidden (a None entry in sys.modules makes its import fail, as when the
+    `llm` extra is not installed), `ask` and `serve` say what is missing and how to install it."""
+    code = "import sys; sys.modules['langchain_openai'] = None\nfrom ui.cli import main; sys.exit(main(sys.argv[1:]))"
+    for command in (["ask", "Harbours?"], ["serve", "--port", "1"]):
+        run = subprocess.run([sys.executable, "-c", code, *command, "--index", str(samples_index), "--answerer", "llm"],
+                             cwd=REPO, capture_output=True, text=True, timeout=600,
+                             env=dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(REPO)))
+        assert run.returncode == 2, (command, run.stderr)
+        assert "langchain_openai" in run.stderr and "pip install -e '.[llm]'" in run.stderr
+        assert "server error" not in run.stderr and "Traceback" not in run.stderr

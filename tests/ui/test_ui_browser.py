@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -23,6 +24,7 @@ expect = playwright_api.expect
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 FINAL = "#cq-chat .cq-answer:not(.cq-pending), #cq-chat .cq-error"
+README_SHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "answer-with-sources.png"
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +70,17 @@ class Session:
         self.question = self.page.locator("#cq-question textarea")
         expect(self.question).to_be_visible(timeout=30_000)
         expect(self.page.locator("#cq-status .cq-stats")).to_be_visible(timeout=30_000)
+
+    @classmethod
+    def attach(cls, old: "Session", page) -> "Session":
+        """The same tab after a reload: wait for the chat again, keep the recorded dialogs and requests."""
+        session = cls.__new__(cls)
+        session.page, session.dialogs, session.external = page, old.dialogs, old.external
+        session.question = page.locator("#cq-question textarea")
+        expect(session.question).to_be_visible(timeout=30_000)
+        expect(page.locator("#cq-status .cq-stats")).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(500)  # the saved list is filled by a load event of its own
+        return session
 
     def _request(self, request) -> None:
         if not request.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")):
@@ -130,6 +143,8 @@ def test_answer_streams_in_with_citation_markers_and_sources(session_en, shots):
     assert others.get_attribute("open") is None  # secondary passages start folded
     expect(page.locator("#cq-status")).to_contain_text("EN")
     session_en.shot(shots / "answer-with-sources.png")
+    README_SHOT.parent.mkdir(parents=True, exist_ok=True)
+    session_en.page.screenshot(path=str(README_SHOT), full_page=False)  # the README's picture, kept current
     others.locator("summary").click()
     expect(others.locator(".cq-secondary").first).to_be_visible()
     session_en.shot(shots / "answer-other-passages.png")
@@ -266,3 +281,164 @@ def test_follow_up_question_in_the_chat(session_en, shots):
     expect(answer.locator(".cq-notfound")).to_have_count(0)
     expect(page.locator("#cq-chat .cq-sources").last).to_contain_text("small craft harbours")
     session_en.shot(shots / "follow-up.png")
+
+
+def choose(page, dropdown: str, text: str) -> None:
+    """Pick the option showing `text` in a Gradio dropdown."""
+    box = page.locator(f"{dropdown} input")
+    box.click()
+    option = page.locator("ul[role=listbox] li", has_text=text).first
+    expect(option).to_be_visible()
+    option.dispatch_event("mousedown")  # Gradio's dropdown picks on mousedown (a click races its re-render)
+    expect(box).to_have_value(re.compile(re.escape(text)))
+
+
+def options(page, dropdown: str) -> list[str]:
+    page.locator(f"{dropdown} input").click()
+    expect(page.locator("ul[role=listbox] li").first).to_be_visible()
+    texts = [x.replace("✓", "").strip() for x in page.locator("ul[role=listbox] li").all_text_contents()]
+    page.locator("#cq-header").click()
+    expect(page.locator("ul[role=listbox]")).to_have_count(0)
+    return texts
+
+
+def test_conversations_are_kept_in_the_browser_and_survive_a_reload(browser, served_app, shots):
+    context = browser.new_context(locale="en-CA", viewport={"width": 1400, "height": 1000})
+    try:
+        session = Session(context, served_app.url)
+        page = session.page
+        session.ask("How much will Nova Scotia small craft harbours receive?")
+        session.ask("And who announced it?")
+        page.locator("#cq-new").click()
+        expect(page.locator(FINAL)).to_have_count(0)
+        session.ask("Combien coûte la prochaine phase du Canadarm3 ?")
+        expect(page.locator("#cq-saved-list input")).to_have_value(re.compile("Canadarm3"))
+        stored = page.evaluate("() => localStorage.getItem('communique-conversations-v1')")
+        assert stored and "Canadarm3" not in stored  # kept in the browser, not readable as plain text there
+        page.reload()
+        session = Session.attach(session, page)
+        saved = options(page, "#cq-saved-list")
+        assert len(saved) == 2 and saved[0].startswith("Combien coûte") and saved[1].startswith("How much"), saved
+        choose(page, "#cq-saved-list", "How much will Nova Scotia")
+        page.locator("#cq-saved-open").click()
+        expect(page.locator(FINAL)).to_have_count(2)
+        expect(page.locator(FINAL).first).to_contain_text("$74 million")
+        expect(page.locator("#cq-chat .cq-sources").first).to_contain_text("small craft harbours")
+        session.shot(shots / "conversation-reopened.png")
+        answer = session.ask("When was it announced?")  # the reopened conversation goes on
+        expect(answer).to_be_visible()
+        page.locator("#cq-saved-title textarea, #cq-saved-title input").first.fill("Harbours money")
+        page.locator("#cq-saved-rename").click()
+        expect(page.locator("#cq-saved-list input")).to_have_value(re.compile("Harbours money"))
+        page.reload()
+        session = Session.attach(session, page)
+        saved = options(page, "#cq-saved-list")
+        assert any(s.startswith("Harbours money") for s in saved) and len(saved) == 2, saved
+        choose(page, "#cq-saved-list", "Combien coûte")
+        page.locator("#cq-saved-delete").click()
+        expect(page.locator("#cq-saved-list input")).to_have_value("")
+        page.reload()
+        session = Session.attach(session, page)
+        saved = options(page, "#cq-saved-list")
+        assert len(saved) == 1 and saved[0].startswith("Harbours money"), saved
+        assert session.dialogs == [] and session.external == []
+    finally:
+        context.close()
+
+
+def test_no_rating_buttons_under_an_error(session_en):
+    page = session_en.page
+    session_en.ask("   ")
+    likes = page.locator("#cq-chat button[aria-label='Like']")
+    assert [b.is_visible() for b in likes.all()] == [False]
+    session_en.ask("How much will Nova Scotia small craft harbours receive?")
+    assert [b.is_visible() for b in likes.all()] == [False, True]
+
+
+def test_date_fields_show_a_format_not_a_value(session_en, session_fr):
+    for session, hint in ((session_en, "YYYY-MM-DD (optional)"), (session_fr, "AAAA-MM-JJ (facultatif)")):
+        box = session.page.locator("#cq-date-from input, #cq-date-from textarea").first
+        expect(box).to_have_attribute("placeholder", hint)
+        expect(box).to_have_value("")
+
+
+def test_department_filter_lists_each_department_once_in_the_interface_language(session_en, session_fr):
+    english = options(session_en.page, "#cq-department")
+    french = options(session_fr.page, "#cq-department")
+    assert "Fisheries and Oceans Canada" in english and "Pêches et Océans Canada" not in english
+    assert "Pêches et Océans Canada" in french and "Fisheries and Oceans Canada" not in french
+    assert len(english) == len(set(english)) == len(french) == len(set(french))
+    assert not any(name.endswith((".txt", ".html", ".md", ".jsonl")) for name in english + french)
+    page = session_fr.page
+    choose(page, "#cq-department", "Pêches et Océans Canada")
+    page.locator("#cq-source-lang label", has_text="Anglais").click()
+    answer = session_fr.ask("How much will Nova Scotia small craft harbours receive?")
+    expect(answer).to_contain_text("$74 million")  # the English release, filtered by the French name
+
+
+def test_translations_are_named_by_their_title(session_en):
+    page = session_en.page
+    session_en.ask("How much will Nova Scotia small craft harbours receive?")
+    sources = page.locator("#cq-chat .cq-sources").last
+    sources.locator("details.cq-others summary").click()  # the uncited passages carry the translations
+    also = sources.locator(".cq-also").first
+    expect(also).to_contain_text("also in:")
+    link = also.locator("a.cq-translation").first
+    expect(link).to_be_visible()
+    title = link.inner_text()
+    assert title.endswith("(FR)") and not title.startswith("smp-") and len(title) > 10, title
+    assert link.get_attribute("href").startswith("https://") and "noopener" in link.get_attribute("rel")
+
+
+def test_on_a_phone_the_new_answer_stays_in_view(browser, served_app, shots):
+    context = browser.new_context(locale="en-CA", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    try:
+        session = Session(context, served_app.url)
+        page = session.page
+        example = page.locator("#cq-examples button", has_text="Canadarm3").first
+        example.scroll_into_view_if_needed()
+        example.click()
+        answer = page.locator(FINAL).first
+        expect(answer).to_contain_text("999,8", timeout=60_000)
+        expect(answer).to_be_in_viewport(timeout=10_000)  # scrolled to once it is final
+        page.wait_for_timeout(1000)  # and it stays there (the saving step after it must not move the page)
+        box = answer.bounding_box()
+        assert box is not None and 0 <= box["y"] < 844 - 40, box  # its first line is on screen
+        session.shot(shots / "phone-answer.png")
+    finally:
+        context.close()
+
+
+def test_login_page_wrong_password_and_logout(browser, locked_app, credentials, shots):
+    user, password = credentials
+    context = browser.new_context(locale="en-CA", viewport={"width": 1200, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(locked_app.url)
+        name_box = page.locator("input[data-testid='textbox']").first
+        secret_box = page.locator("input[type='password']")
+        expect(secret_box).to_be_visible(timeout=30_000)
+        expect(page.locator("#cq-question")).to_have_count(0)  # no chat before the login
+        name_box.fill(user)
+        secret_box.fill("not the password")
+        page.locator("button", has_text="Login").click()
+        expect(page.get_by_text(re.compile("incorrect credentials", re.I))).to_be_visible(timeout=10_000)
+        expect(page.locator("#cq-question")).to_have_count(0)
+        page.screenshot(path=str(shots / "login-wrong-password.png"))
+        name_box.fill(user)  # the login form empties the name after a failure
+        secret_box.fill(password)
+        page.locator("button", has_text="Login").click()
+        expect(page.locator("#cq-question textarea")).to_be_visible(timeout=30_000)
+        expect(page.locator("#cq-status .cq-stats")).to_contain_text("releases", timeout=30_000)
+        assert page.request.get(locked_app.url + "api/stats").status == 200  # the same login opens the API
+        logout = page.locator("#cq-logout")
+        expect(logout).to_be_visible()
+        expect(logout).to_contain_text("Log out")
+        logout.click()
+        expect(page.locator("input[type='password']")).to_be_visible(timeout=30_000)
+        expect(page.locator("#cq-question")).to_have_count(0)
+        assert page.request.get(locked_app.url + "api/stats").status == 401
+        page.screenshot(path=str(shots / "logged-out.png"))
+    finally:
+        context.close()

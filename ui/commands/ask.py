@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ui.commands.common import add_embedder_argument, add_index_argument, apply_embedder_choice, iso_date
+from ui.commands.common import add_embedder_argument, add_index_argument, apply_embedder_choice, iso_date, llm_problem
 
 
 def register(subparsers) -> None:
@@ -29,6 +29,13 @@ def run(args: argparse.Namespace) -> int:
     from assistant import Assistant
     from ui.paths import resolve_index_dir
 
+    if not args.question.strip():  # nothing to answer: a usage error, like a missing argument
+        print('communique ask: the question is empty (usage: communique ask "QUESTION")', file=sys.stderr)
+        return 2
+    problem = llm_problem(args.answerer)
+    if problem:
+        print(f"communique ask: {problem}", file=sys.stderr)
+        return 2
     try:
         assistant = Assistant.open(resolve_index_dir(args.index), answerer=args.answerer)
     except ValueError as exc:  # bad LLM settings: say which variable

@@ -55,11 +55,11 @@ def run(args: argparse.Namespace) -> int:
     from ui.auth import Authenticator, AuthFileError
     from ui.backend import ChatBackend, IndexUnavailable, assistant_opener
     from ui.commands.common import llm_problem
-    from ui.handlers import DEFAULT_CONCURRENCY, ChatApp
-    from ui.server import is_loopback, serve
     from ui.examples import load_examples
     from ui.feedback import FeedbackLog
+    from ui.handlers import DEFAULT_CONCURRENCY, ChatApp
     from ui.paths import resolve_index_dir
+    from ui.server import is_loopback, serve
 
     if not 0 < args.port < 65536:
         print(f"communique serve: --port must be 1-65535, not {args.port}", file=sys.stderr)
