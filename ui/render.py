@@ -56,7 +56,7 @@ def render_streaming(text: str, ui_lang: str) -> str:
     """The answer while it streams in: plain escaped text, or a waiting line before the first piece."""
     if not text:
         return f'<div class="cq-answer cq-pending">{esc(t(ui_lang, "thinking"))}</div>'
-    return f'<div class="cq-answer cq-pending">{_mark_citations(esc(text), {})}</div>'
+    return f'<div class="cq-answer cq-pending">{answer_markup(text, {})}</div>'
 
 
 def render_answer(answer: Answer, ui_lang: str, filters: dict[str, str] | None = None) -> str:
@@ -65,7 +65,7 @@ def render_answer(answer: Answer, ui_lang: str, filters: dict[str, str] | None =
     parts = ['<div class="cq-answer">']
     if answer.abstained:  # in the answer's language, like the sentence under it
         parts.append(f'<div class="cq-badge cq-notfound">{esc(t(answer.language or ui_lang, "not_found"))}</div>')
-    parts.append(f'<div class="cq-answer-text">{_mark_citations(esc(answer.text), titles)}</div>')
+    parts.append(f'<div class="cq-answer-text">{answer_markup(answer.text, titles)}</div>')
     if answer.notice:
         parts.append(f'<div class="cq-notice">{esc(answer.notice)}</div>')
     if filters:
@@ -85,6 +85,39 @@ def describe_filters(filters: dict[str, str], ui_lang: str) -> str:
     if filters.get("department"):
         items.append(filters["department"])
     return t(ui_lang, "filters_active", filters=" · ".join(items))
+
+
+_BOLD = re.compile(r"\*\*([^*\n]{1,400}?)\*\*")  # bounded and single-line: linear on any text
+
+
+def answer_markup(text: str, titles: dict[int, str]) -> str:
+    """The assistant's answer text as HTML: escaped, `[n]` marked, its `**value**` bold, `- item` lines a list.
+
+    Those two marks are the assistant's own: it turns any `**` inside quoted release text into
+    `∗∗` and any bracketed number into `［n］`, so only what it wrote itself is shaped here.
+    """
+    html_lines: list[str] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if items:
+            html_lines.append('<ul class="cq-items">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for line in (text or "").replace("\r\n", "\n").split("\n"):
+        shaped = _mark_citations(_BOLD.sub(r"<strong>\1</strong>", esc(line)), titles)  # bold first: titles go in attributes
+        if line.startswith("- "):
+            items.append(shaped[2:])
+            continue
+        flush()
+        html_lines.append(shaped)
+    flush()
+    out = ""
+    for i, chunk in enumerate(html_lines):
+        if i and not chunk.startswith("<ul") and not html_lines[i - 1].startswith("<ul"):
+            out += "<br>"
+        out += chunk
+    return out
 
 
 def _mark_citations(escaped_text: str, titles: dict[int, str]) -> str:

@@ -168,3 +168,14 @@ def test_meta_line_names_the_department_when_known_else_a_short_source():
     answer = Answer(text=f"{quote} [1]", language="fr", abstained=False, citations=[_citation(quote)], presented=[hit])
     _, body = render_sources(answer, "en")
     assert '<span class="cq-source">Transports &lt;i&gt;Canada&lt;/i&gt;</span>' in body
+
+
+def test_the_assistants_value_and_list_marks_are_shaped_and_nothing_else():
+    from ui.render import answer_markup
+
+    text = "**$74 million** — The harbours get it [1].\n\n- **Halifax** [1]\n- **Digby** [2]\n<b>not markup</b> **"
+    html = answer_markup(text, {1: "Harbours **bold title**", 2: "Two"})
+    assert html.startswith("<strong>$74 million</strong> — The harbours")
+    assert '<ul class="cq-items"><li><strong>Halifax</strong> <span class="cq-cite" title="Harbours **bold title**">[1]</span></li>' in html
+    assert "&lt;b&gt;not markup&lt;/b&gt; **" in html and "<b>" not in html
+    assert html.count("<strong>") == 3
