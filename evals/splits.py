@@ -54,3 +54,25 @@ def split_mismatches(items: Iterable[Stratifiable], written: Mapping[str, str]) 
     expected = assign_splits(items)
     return [f"{item.id}: split is {written.get(item.id, DEV)!r}, the rule gives {expected[item.id]!r}"
             for item in items if written.get(item.id, DEV) != expected[item.id]]
+
+
+def assign_folds(items: Iterable[Stratifiable], k: int = 5) -> dict[str, int]:
+    """id → fold 0..k-1 for k-fold cross-validation (e.g. calibrating abstention out of sample).
+
+    Stratified like the held-out split: within each (kind, class) stratum, items sorted by
+    SHA-256 of "fold:" + id are dealt round-robin, so every fold gets its share of every stratum
+    and the folds do not depend on file order.
+    """
+    if k < 2:
+        raise ValueError(f"k-fold needs k >= 2, got {k}")
+    strata: dict[tuple[str, str], list[str]] = {}
+    for item in items:
+        strata.setdefault((item.kind, item.question_class), []).append(item.id)
+    folds: dict[str, int] = {}
+    offset = 0
+    for key in sorted(strata):
+        ordered = sorted(strata[key], key=lambda i: hashlib.sha256(f"fold:{i}".encode("utf-8")).hexdigest())
+        for position, item_id in enumerate(ordered):
+            folds[item_id] = (offset + position) % k
+        offset += len(ordered)  # strata smaller than k do not all start at fold 0
+    return folds

@@ -35,3 +35,23 @@ def test_mismatches_name_the_question():
     some = next(k for k, v in written.items() if v == HELDOUT)
     written[some] = "dev"
     assert split_mismatches(items, written) == [f"{some}: split is 'dev', the rule gives 'heldout'"]
+
+
+def test_folds_are_balanced_per_stratum_and_order_free():
+    from evals.splits import assign_folds
+
+    items = [_item(i) for i in range(20)] + [_item(100 + i, "fr-fr", "where") for i in range(3)]
+    folds = assign_folds(items, k=5)
+    assert set(folds.values()) == {0, 1, 2, 3, 4}
+    assert Counter(folds[i.id] for i in items[:20]) == {f: 4 for f in range(5)}
+    assert len({folds[i.id] for i in items[20:]}) == 3  # a small stratum spreads over folds
+    assert assign_folds(list(reversed(items)), k=5) == folds
+
+
+def test_fold_count_must_be_at_least_two():
+    import pytest
+
+    from evals.splits import assign_folds
+
+    with pytest.raises(ValueError, match="k >= 2"):
+        assign_folds([_item(1)], k=1)
