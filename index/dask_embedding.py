@@ -15,7 +15,7 @@ models installed (`pip install communique[dask]`).
 from __future__ import annotations
 
 import threading
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from index.errors import IndexProblem
 EMBED_PIECE = 64  # texts per task: a multiple of the bundled embedders' batch sizes
 CONNECT_TIMEOUT = "20s"
 
-_CLIENTS: dict[str, object] = {}
+_CLIENTS: dict[str, Any] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 

@@ -41,7 +41,7 @@ class Candidate:
 def dense_pool(per_group: dict[str, list[DenseMatch]], query_group: str, n: int,
                settings: SearchSettings) -> list[Candidate]:
     """The n best dense matches over all groups, ranked by calibrated (shifted) cosine."""
-    shifted = []
+    shifted: list[tuple[float, Candidate]] = []
     for group, matches in per_group.items():
         shift = 0.0 if group == query_group else settings.cross_language_offset
         shifted.extend((m.cosine + shift, Candidate(m.vid, group, dense=m.cosine)) for m in matches)

@@ -15,6 +15,9 @@ from __future__ import annotations
 import json
 import re
 import threading
+from typing import Any
+
+import numpy as np
 
 from index.errors import IndexCorrupted, IndexNotFound, IndexProblem
 
@@ -30,10 +33,8 @@ class DatabaseUnavailable(IndexProblem):
     """The database cannot be reached (down, refused, network lost); retried at the next call."""
 
 
-def as_array(value) -> "np.ndarray":
+def as_array(value: Any) -> np.ndarray:
     """A float32 array from a pgvector value (a `Vector` or a list, depending on the loader)."""
-    import numpy as np
-
     return np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)
 
 
@@ -105,7 +106,7 @@ def require_index(conn, location: str) -> tuple[str, int]:
     return found
 
 
-_POOLS: dict[str, object] = {}
+_POOLS: dict[str, Any] = {}
 _POOLS_LOCK = threading.Lock()
 
 
@@ -115,9 +116,7 @@ def vector_text(vector) -> str:
     return "[" + ",".join(repr(float(x)) for x in vector) + "]"
 
 
-def parse_vector(text: str):
-    import numpy as np
-
+def parse_vector(text: str) -> np.ndarray:
     return np.asarray(json.loads(text), dtype=np.float32)
 
 

@@ -19,8 +19,17 @@ from index.embedders import BaseEmbedder, get_embedder
 from index.errors import EmbedderMismatch, IndexBusy, IndexNotFound
 from index.lexical import date_ordinal
 from index.models import Chunk, Release
-from index.storage.pg_schema import (KEEP_PREVIOUS, OPEN, SCHEMA_VERSION, VERSIONED_TABLES, as_array, check_schema, ddl,
-                                     display_uri, unavailable)
+from index.storage.pg_schema import (
+    KEEP_PREVIOUS,
+    OPEN,
+    SCHEMA_VERSION,
+    VERSIONED_TABLES,
+    as_array,
+    check_schema,
+    ddl,
+    display_uri,
+    unavailable,
+)
 from index.store import vector_id
 from index.text import tokenize
 from index.vectors import group_of
@@ -91,7 +100,8 @@ class PostgresWriter:
         self.store = _StoreView(self)
         self.vectors = _VectorView(self)
         self._dirty = False
-        self.current = conn.execute("SELECT current FROM communique_state").fetchone()[0]
+        state = conn.execute("SELECT current FROM communique_state").fetchone()
+        self.current: int | None = state[0] if state else None
         self.staging = (self.current or 0) + 1
         self._undo_unpublished()
 
@@ -108,7 +118,7 @@ class PostgresWriter:
             raise unavailable(location, exc) from exc
         try:
             deadline = time.monotonic() + lock_timeout
-            while not conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
+            while not conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:  # type: ignore[index]
                 if time.monotonic() > deadline:
                     raise IndexBusy(f"{location}: another ingest is writing this index; try again later")
                 time.sleep(0.2)

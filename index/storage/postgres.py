@@ -16,10 +16,19 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from index.errors import IndexNotFound
-from index.lexical import B, K1, date_ordinal
+from index.lexical import K1, B, date_ordinal
 from index.models import Chunk, Release
 from index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
-from index.storage.pg_schema import GROUPS, DatabaseUnavailable, display_uri, parse_vector, pool_for, require_index, unavailable, vector_text
+from index.storage.pg_schema import (
+    GROUPS,
+    DatabaseUnavailable,
+    display_uri,
+    parse_vector,
+    pool_for,
+    require_index,
+    unavailable,
+    vector_text,
+)
 from index.vectors import group_of
 
 RELEASE_COLS = "id, lang, title, date, url, source, pair_id, metadata"
@@ -240,7 +249,7 @@ class PostgresSnapshot:
         return [g for g in GROUPS if g in present]
 
     @staticmethod
-    def _date_clause(filters: Filters, alias: str) -> tuple[str, dict[str, int]]:
+    def _date_clause(filters: Filters, alias: str) -> tuple[str, dict[str, Any]]:
         if not filters.by_date:
             return "", {}
         lo = date_ordinal(filters.date_from) if filters.date_from else 0
