@@ -113,6 +113,7 @@ def run_eval(
     retrieval_only: bool = False,
     mode: str | None = None,
     limit: int | None = None,
+    split: str | None = None,
     warmup: bool = True,
     progress: bool = True,
 ) -> EvalSummary:
@@ -121,7 +122,8 @@ def run_eval(
     Full runs call `assistant.ask(question, history=...)` (opened with `Assistant.open(index_dir)`
     unless given) and score `answer.presented` for retrieval. `retrieval_only` calls
     `retriever.search(question, k=10, mode=mode)` instead: no answer metrics, and follow-up
-    questions are searched without their history. `warmup` sends the first question once,
+    questions are searched without their history. `split` keeps only the questions of that
+    split ("dev" while tuning, so held-out outcomes are not even computed). `warmup` sends the first question once,
     untimed, so model loading does not land in the latency figures. Raises `GoldenError` for
     a bad golden file and whatever `Assistant.open` / `Retriever.open` raise for a bad index.
     """
@@ -129,6 +131,10 @@ def run_eval(
     if not (isinstance(index_dir, str) and "://" in index_dir):  # a postgresql:// URI stays a string
         index_dir = Path(index_dir)
     items = load_golden(golden_path)
+    if split is not None:
+        items = [item for item in items if item.split == split]
+        if not items:
+            raise GoldenError(f"{golden_path}: no questions in split {split!r}")
     if limit is not None:
         items = items[:limit]
 
@@ -204,6 +210,7 @@ def run_eval(
         "mode_label": label,
         "k": MAX_K,
         "limit": limit,
+        "split": split,
         "embedder": _embedder_label(info),
         "index": info,
         "assistant_config": _jsonable(getattr(assistant, "config", None)) if assistant is not None else None,

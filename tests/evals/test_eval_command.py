@@ -1,5 +1,6 @@
 """`communique eval` argument handling and exit codes (runs that need an index are wired later)."""
 import argparse
+import json
 
 import pytest
 
@@ -43,3 +44,18 @@ def test_index_dir_from_environment(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("COMMUNIQUE_INDEX", str(tmp_path / "env-index"))
     assert eval_command.run(parse(["--golden", "g.jsonl"])) == 2
     assert f"index folder {tmp_path / 'env-index'} not found" in capsys.readouterr().err
+
+
+def test_split_option_runs_only_that_split(samples_index, tmp_path, capsys):
+    from evals.golden import load_golden
+
+    from pathlib import Path
+
+    golden = str(Path(__file__).resolve().parents[2] / "evals" / "golden" / "samples.jsonl")
+    heldout = sum(i.split == "heldout" for i in load_golden(golden))
+    argv = ["--golden", golden, "--index", str(samples_index), "--out", str(tmp_path / "run"),
+            "--retrieval-only", "--split", "heldout", "--no-progress"]
+    assert eval_command.run(parse(argv)) == 0
+    data = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    assert data["n"] == heldout and set(data["splits"]) == {"heldout"} and data["config"]["split"] == "heldout"
+    assert "heldout (" in capsys.readouterr().out

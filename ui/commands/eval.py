@@ -1,7 +1,7 @@
 """`communique eval`: score the assistant on a golden set, gate on floors, compare two runs.
 
     communique eval --golden FILE [--index DIR] [--out DIR] [--retrieval-only [--mode M]]
-                    [--floors FILE] [--limit N] [--no-progress]
+                    [--floors FILE] [--limit N] [--split dev|heldout] [--no-progress]
     communique eval --golden FILE [--index DIR] --check      # validate the golden set only
     communique eval --compare RUN_A RUN_B
     communique eval --build-shared-index DIR [--corpus DIR]  # the shared golden set's index
@@ -39,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--mode", choices=MODES, help="retrieval mode for --retrieval-only (default: the index's)")
     parser.add_argument("--floors", metavar="FILE", help="fail (exit 1) when a metric breaks a floor in FILE")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N questions (quick runs)")
+    parser.add_argument("--split", choices=("dev", "heldout"),
+                        help="only the questions of one split (tune with --split dev)")
     parser.add_argument("--check", action="store_true", help="only validate the golden set against the index")
     parser.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="what changed from run A to run B")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -156,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
             retrieval_only=args.retrieval_only,
             mode=args.mode,
             limit=args.limit,
+            split=args.split,
             progress=not args.no_progress,
         )
     except GoldenError as exc:
