@@ -12,7 +12,6 @@ from typing import Any
 from bench.stats import Stat
 from bench.subprocess_task import REPO_ROOT, bench_env
 
-
 PROJECT_PACKAGES = ("ui", "index", "ingest", "assistant", "evals", "bench")
 
 

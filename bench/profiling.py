@@ -20,7 +20,7 @@ def _label(func: tuple[str, int, str]) -> str:
 def top_functions(stats: pstats.Stats, calls: int, key: str, n: int) -> list[dict[str, Any]]:
     """The `n` functions with the highest `key` ('tottime' or 'cumtime'), in ms per call of the profiled path."""
     rows = []
-    for func, (cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+    for func, (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
         rows.append({"function": _label(func), "self_ms": tt * 1000.0 / calls, "cumulative_ms": ct * 1000.0 / calls,
                      "calls_per_ask": nc / calls})
     field = "self_ms" if key == "tottime" else "cumulative_ms"
@@ -45,6 +45,7 @@ def profile_task(args: dict[str, Any]) -> dict[str, Any]:
     profiler.disable()
     stats = pstats.Stats(profiler)
     n = int(args.get("top", 15))
-    return {"target": target, "calls": len(questions), "total_ms_per_call": stats.total_tt * 1000.0 / len(questions),
+    total_seconds: float = stats.total_tt  # type: ignore[attr-defined]  # pstats keeps it untyped
+    return {"target": target, "calls": len(questions), "total_ms_per_call": total_seconds * 1000.0 / len(questions),
             "by_self": top_functions(stats, len(questions), "tottime", n),
             "by_cumulative": top_functions(stats, len(questions), "cumtime", n)}

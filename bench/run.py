@@ -42,9 +42,9 @@ class BenchConfig:
     corpus: Path | None = None
     golden: Path = SHARED_GOLDEN
     sections: tuple[str, ...] = SECTIONS
-    runs: int | None = None  # repeated builds (ingest, throughput)
-    passes: int | None = None  # passes over the questions for latencies
-    throughput_sample: tuple[int, int] | None = None  # (teasers, provincial releases)
+    runs: int = 0  # repeated builds (ingest, throughput); 0: 1 when quick, else 3
+    passes: int = 0  # passes over the questions for latencies; 0: 1 when quick, else 3
+    throughput_sample: tuple[int, int] = (0, 0)  # (teasers, provincial releases); (0, 0): by `quick`
     e5_sample: tuple[int, int] = (60, 6)
     scale: dict[str, Any] = field(default_factory=dict)  # overrides of bench.scale.DEFAULTS
     log: Callable[[str], None] = field(default=lambda msg: print(msg, file=sys.stderr, flush=True))
@@ -53,11 +53,11 @@ class BenchConfig:
         unknown = set(self.sections) - set(SECTIONS)
         if unknown:
             raise ValueError(f"unknown bench section(s) {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
-        if self.runs is None:
+        if not self.runs:
             self.runs = 1 if self.quick else 3
-        if self.passes is None:
+        if not self.passes:
             self.passes = 1 if self.quick else 3
-        if self.throughput_sample is None:
+        if self.throughput_sample == (0, 0):
             self.throughput_sample = (300, 30) if self.quick else (1000, 100)
 
     def to_dict(self) -> dict[str, Any]:
@@ -167,7 +167,7 @@ class _Run:
         add(Figure(section, "search latency ratio ours/recipe", result.latency_ratio, "×"))
         kinds = sorted(k for k in result.recall if k != "all") + ["all"]
         for kind in kinds:
-            r = result.recall[kind]
+            r = {name: value or 0.0 for name, value in result.recall[kind].items()}
             add(Figure(section, f"recall@5 {kind} (n={result.questions[kind]})",
                        f"{r['ours']:.3f} vs {r['langchain']:.3f} ({r['langchain_plain']:.3f} plain k=5)",
                        target="ours > recipe", met=r["ours"] > r["langchain"],

@@ -59,7 +59,7 @@ def real_vectors(index_dir: Path) -> tuple[np.ndarray, str, str]:
     for group in GROUPS:
         index = faiss.read_index(str(folder / vector_file(group)))
         if index.ntotal:
-            inner = faiss.downcast_index(index.index) if hasattr(index, "id_map") else index
+            inner = faiss.downcast_index(index.index) if hasattr(index, "id_map") else index  # type: ignore[attr-defined]
             parts.append(inner.reconstruct_n(0, inner.ntotal))
     digest = hashlib.sha256(json.dumps({k: v for k, v in sorted(manifest.files.items()) if k.startswith("vectors")},
                                        sort_keys=True).encode()).hexdigest()[:12]
@@ -121,6 +121,7 @@ def _build(kind: str, x: np.ndarray, params: dict[str, Any], rng: np.random.Gene
 
     n, d = x.shape
     info: dict[str, Any] = {}
+    index: Any  # faiss's index classes share no typed base with these attributes
     if kind == "flat_fp16":  # exact scan of half-precision codes: a drop-in for IndexFlatIP
         index = faiss.IndexScalarQuantizer(d, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
         index.add(x)
@@ -170,7 +171,7 @@ def approximate(kind: str, x: np.ndarray, params: dict[str, Any], sweep: list[in
     n = len(x)
     cached = cache / f"{kind}-{n}-{key}-{hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:8]}.faiss" if cache else None
     meta_path = cached.with_suffix(".json") if cached else None
-    if cached is not None and cached.exists() and meta_path.exists():
+    if cached is not None and meta_path is not None and cached.exists() and meta_path.exists():
         index = faiss.read_index(str(cached))
         meta = json.loads(meta_path.read_text())
         meta["cached"] = True
@@ -180,7 +181,7 @@ def approximate(kind: str, x: np.ndarray, params: dict[str, Any], sweep: list[in
         index, info = _build(kind, x, params, rng, {} if centroids is None else centroids)
         build_s = time.perf_counter() - t0
         meta = {"build_seconds": build_s, "build_vectors_per_second": n / build_s, **info, "cached": False}
-        if cached is not None:
+        if cached is not None and meta_path is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             faiss.write_index(index, str(cached))
             meta_path.write_text(json.dumps({k: v for k, v in meta.items() if k != "cached"}))
@@ -240,7 +241,7 @@ def scale_task(args: dict[str, Any]) -> dict[str, Any]:
         size = int(spec["size"])
         results.append(approximate(spec["kind"], x[:size], dict(spec.get("params", {})), list(spec["sweep"]), queries,
                                    truth[size], passes=passes, cache=cache, key=key, rng=rng, centroids=centroids))
-    product = product_store(x[:max_n], queries, truth.get(max_n), passes=passes, cache=cache, key=key) \
+    product = product_store(x[:max_n], queries, truth[max_n], passes=passes, cache=cache, key=key) \
         if max_n in truth else None
     return {"dim": d, "queries": len(queries), "search_k": SEARCH_K, **origin, "exact": exact, "approximate": results,
             "product": product, "peak_rss_mb": peak_rss_mb()}

@@ -39,11 +39,10 @@ class ThroughputResult:
 
 def ingested_texts(index_dir: Path) -> list[str]:
     """The texts the ingest gave the embedder, in ingest order."""
-    from index.retriever import Retriever
+    from index.storage.local import LocalStorage
     from index.writer import embedding_text
 
-    retriever = Retriever.open(index_dir, verify=False, auto_reload=False)
-    store = retriever._snapshot.store
+    store = LocalStorage(index_dir).open_snapshot(verify=False).store
     ids = store.all_release_ids()
     releases = store.get_releases(ids)
     return [embedding_text(releases[rid], c) for rid in ids for c in store.chunks_of(rid)]
@@ -67,7 +66,7 @@ def measure_throughput(corpus: Path, workdir: Path, embedder_name: str, *, tease
 
     sample = write_sample(corpus, workdir / f"sample-{embedder_name}.jsonl", teasers=teasers, provincial=provincial)
     embedder = get_embedder(embedder_name)
-    embedder.model  # load the weights before any timing: both sides are measured warm
+    _ = embedder.model  # load the weights before any timing: both sides are measured warm
     # One untimed tiny ingest loads what every ingest process loads once (language models,
     # tokenizers): the figure is the steady-state rate; one-time costs are in the cold start.
     warm = write_sample(corpus, workdir / "warm-up.jsonl", teasers=2, provincial=1)

@@ -79,12 +79,12 @@ def measure_versus(sources: list[Path], queries: list[Query], workdir: Path, *, 
     from ingest.pipeline import ingest_paths
 
     embedding = get_embedder(embedder_name)
-    embedding.model
+    _ = embedding.model  # loaded before timing
     ours_s, theirs_s, ratios = [], [], []
     ours_dir = workdir / "ours-index"
     build = None
     ours_chunks = 0
-    for run in range(runs):
+    for _run in range(runs):
         if reuse is None:
             shutil.rmtree(ours_dir, ignore_errors=True)
             report = ingest_paths(sources, ours_dir, embedder_name=embedder_name, progress=False,
@@ -115,7 +115,8 @@ def measure_versus(sources: list[Path], queries: list[Query], workdir: Path, *, 
             per_kind[kind]["ours"].append(release_recall(ours, q.sources, keys))
             per_kind[kind]["langchain"].append(release_recall(theirs, q.sources, keys))
             per_kind[kind]["langchain_plain"].append(release_recall(plain, q.sources, keys))
-    recall = {kind: {name: sum(v) / len(v) for name, v in systems.items()} for kind, systems in per_kind.items()}
+    recall: dict[str, dict[str, float | None]] = {
+        kind: {name: sum(v) / len(v) for name, v in systems.items()} for kind, systems in per_kind.items()}
     counts = {kind: len(systems["ours"]) for kind, systems in per_kind.items()}
 
     texts = [q.search_text for q in queries]

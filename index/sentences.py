@@ -69,6 +69,21 @@ def split_sentences(text: str, lo: int = 0, hi: int | None = None, *, every_line
 
 
 def _spans(text: str, every_line_break: bool) -> list[tuple[int, int]]:
+    cuts = sorted(_punctuation_cuts(text) + _line_cuts(text, every_line_break))
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for cut in [*cuts, len(text)]:
+        if cut < pos:
+            continue
+        start, end = _trim(text, pos, cut)
+        if start < end:
+            spans.append((start, end))
+        pos = cut
+    return spans
+
+
+def _punctuation_cuts(text: str) -> list[int]:
+    """Offsets just after `. ! ? …` (and closing quotes) that end a sentence within a line."""
     cuts: list[int] = []
     n = len(text)
     for m in _END.finditer(text):
@@ -85,6 +100,13 @@ def _spans(text: str, every_line_break: bool) -> list[tuple[int, int]]:
             continue
         cuts.append(end)
     cuts += [m.end() for m in _COLLAPSED.finditer(text) if not _inside_address(text, m.end())]
+    return cuts
+
+
+def _line_cuts(text: str, every_line_break: bool) -> list[int]:
+    """Offsets of the line breaks that end a sentence (all of them with `every_line_break`)."""
+    cuts: list[int] = []
+    n = len(text)
     for m in re.finditer(r"\n\s*", text):
         nxt = m.end()
         if nxt >= n:
@@ -94,18 +116,7 @@ def _spans(text: str, every_line_break: bool) -> list[tuple[int, int]]:
             if prev not in ".!?…:»”":
                 continue  # a wrapped line: the sentence goes on
         cuts.append(m.start())
-    cuts.sort()
-
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for cut in [*cuts, n]:
-        if cut < pos:
-            continue
-        start, end = _trim(text, pos, cut)
-        if start < end:
-            spans.append((start, end))
-        pos = cut
-    return spans
+    return cuts
 
 
 def _inside_address(text: str, pos: int) -> bool:

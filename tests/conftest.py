@@ -16,6 +16,24 @@ SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 TEST_OUTPUT = REPO_ROOT / "test-output"
 
 
+# Markers that follow the fixtures a test uses, directly or through another fixture:
+# - `slow`: builds an index of the whole shared corpus (minutes), so `make test-fast` never does;
+# - `llm_server`: needs llama.cpp's server, which `make test` builds in the background and tests last.
+MARKERS_BY_FIXTURE = {"shared_index": "slow", "llama_server": "llm_server"}
+# The per-test timeout (300 s, pyproject.toml) also covers fixture setup; the first test to use the
+# shared index pays for building it, so those tests get longer.
+SHARED_INDEX_TIMEOUT_S = 1800
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for fixture in fixtures & MARKERS_BY_FIXTURE.keys():
+            item.add_marker(MARKERS_BY_FIXTURE[fixture])
+        if "shared_index" in fixtures:
+            item.add_marker(pytest.mark.timeout(SHARED_INDEX_TIMEOUT_S))
+
+
 def require_shared_corpus() -> Path:
     if not (SHARED_CORPUS / "seed_release_fr.txt").exists():
         pytest.skip(f"shared corpus absent ({SHARED_CORPUS}): the test needs ../shared/corpus beside the repo")

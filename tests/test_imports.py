@@ -83,8 +83,10 @@ def imports_of(source: str, path: Path, module: str, known: set[str]) -> list[Im
             names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names]
         for name in names:
             target = resolve(name, known)
-            edge = ImportEdge(module, target, path, node.lineno) if target not in (None, module) else None
-            if edge is not None and edge not in edges:
+            if target is None or target == module:
+                continue
+            edge = ImportEdge(module, target, path, getattr(node, "lineno", 0))
+            if edge not in edges:
                 edges.append(edge)
     return edges
 

@@ -13,7 +13,7 @@ import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from test_ui_api import CASES, ask, assert_answers
+from tests.ui.test_ui_api import CASES, ask, assert_answers
 
 CLIENTS = 10
 QUESTIONS = 50
