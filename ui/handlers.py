@@ -1,8 +1,8 @@
 """What the chat page does when someone acts: answer, rate, and keep conversations in the browser.
 
 No retrieval or answering logic lives here: the handlers call `ChatBackend` and render with
-`ui.render`. The page's layout is `ui.layout`; the Gradio API endpoints are at the end of
-this class so that a script sees what staff see.
+`ui.render`. The page's layout is `ui.layout`; the Gradio API endpoints for scripts are
+`ui.gradio_api`, over the same backend, so a script sees what staff see.
 """
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from typing import Any, Iterator
 import gradio as gr
 
 from assistant.models import Answer
-from ui.backend import ChatBackend, ChatInputError, Filters, IndexUnavailable, check_filters, check_question
+from ui.backend import ChatBackend, ChatInputError, IndexUnavailable, check_filters, check_question
 from ui.examples import Examples
 from ui.feedback import FeedbackLog, FeedbackRecord, FeedbackRefused
 from ui.history import (
     SavedConversation,
     Turn,
-    clean_history,
     delete,
     history_for,
     new_conversation_id,
@@ -29,8 +28,8 @@ from ui.history import (
     write_saved,
 )
 from ui.i18n import t
+from ui.markup import esc
 from ui.render import (
-    esc,
     render_answer,
     render_error,
     render_sources,
@@ -270,69 +269,6 @@ class ChatApp:
         except (OSError, FeedbackRefused) as exc:
             return gr.skip(), gr.skip(), self._feedback_problem(exc, ui_lang)
         return "", None, esc(t(ui_lang, "feedback_thanks"))
-
-    # -- Gradio API for scripts (gradio_client) -------------------------------------------
-    def api_ask(
-        self,
-        question: str,
-        history: list[dict[str, str]] | None = None,
-        answer_lang: str = "",
-        source_lang: str = "",
-        date_from: str = "",
-        date_to: str = "",
-        department: str = "",
-    ) -> dict[str, Any]:
-        """Answer one question; returns the Answer as JSON (text with [n] markers, citations, passages)."""
-        text, filters = self._api_input(question, source_lang, date_from, date_to, department)
-        try:
-            answer = self.backend.ask(text, history=clean_history(history), lang=answer_lang or None, filters=filters)
-        except Exception as exc:  # noqa: BLE001 - reported to the client as an error message
-            if not isinstance(exc, IndexUnavailable):
-                log.exception("answering failed")
-            raise gr.Error(error_text(exc, "en"), print_exception=False) from exc
-        return answer.to_dict()
-
-    def api_ask_stream(
-        self,
-        question: str,
-        history: list[dict[str, str]] | None = None,
-        answer_lang: str = "",
-        source_lang: str = "",
-        date_from: str = "",
-        date_to: str = "",
-        department: str = "",
-    ) -> Iterator[dict[str, Any]]:
-        """Stream an answer: {"done": false, "text": so far} updates, then {"done": true, "answer": {...}}."""
-        text, filters = self._api_input(question, source_lang, date_from, date_to, department)
-        streamed = ""
-        try:
-            for piece in self.backend.stream(text, history=clean_history(history), lang=answer_lang or None,
-                                             filters=filters):
-                if isinstance(piece, Answer):
-                    yield {"done": True, "text": piece.text, "answer": piece.to_dict()}
-                    return
-                streamed += str(piece)
-                yield {"done": False, "text": streamed}
-        except Exception as exc:  # noqa: BLE001
-            if not isinstance(exc, IndexUnavailable):
-                log.exception("answering failed")
-            raise gr.Error(error_text(exc, "en"), print_exception=False) from exc
-        raise gr.Error("the assistant finished without an answer", print_exception=False)
-
-    def api_stats(self) -> dict[str, Any]:
-        """The index state: releases and chunks by language, embedder, size, last ingest, departments."""
-        try:
-            return self.backend.stats().to_dict()
-        except IndexUnavailable as exc:
-            raise gr.Error(error_text(exc, "en"), print_exception=False) from exc
-
-    def _api_input(
-        self, question: str, source_lang: str, date_from: str, date_to: str, department: str
-    ) -> tuple[str, Filters]:
-        try:
-            return check_question(question), check_filters(source_lang, date_from, date_to, department)
-        except ChatInputError as exc:
-            raise gr.Error(error_text(exc, "en"), print_exception=False) from exc
 
     # -- choices --------------------------------------------------------------------------
     @staticmethod

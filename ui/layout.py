@@ -11,9 +11,10 @@ from typing import Any, Iterator
 
 import gradio as gr
 
+from ui.gradio_api import ScriptApi
 from ui.handlers import ChatApp
 from ui.i18n import pick_ui_language, t
-from ui.render import esc
+from ui.markup import esc
 
 SAVED_KEY = "communique-conversations-v1"
 # BrowserState's secret is sent to the browser (it does the encryption there): it only keeps the
@@ -181,8 +182,9 @@ def build(app: ChatApp) -> gr.Blocks:
         gr.on(triggers=[comment.submit, comment_send.click], fn=app.on_comment,
               inputs=[comment, pending, conv, ui_lang], outputs=[comment, pending, feedback_status], **private)
 
-        gr.api(app.api_ask, api_name="ask", concurrency_id="answer")
-        gr.api(app.api_ask_stream, api_name="ask_stream", concurrency_id="answer")
-        gr.api(app.api_stats, api_name="stats", concurrency_limit=None)
+        scripts = ScriptApi(app.backend)
+        gr.api(scripts.api_ask, api_name="ask", concurrency_id="answer")
+        gr.api(scripts.api_ask_stream, api_name="ask_stream", concurrency_id="answer")
+        gr.api(scripts.api_stats, api_name="stats", concurrency_limit=None)
     demo.queue(default_concurrency_limit=app.concurrency, max_size=256)
     return demo
