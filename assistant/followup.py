@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from assistant.question import Question, analyse
 from assistant.text import QUESTION_WORDS, fold, tokenize
+from index.calendar import MONTH_NUMBERS
 from index.text import STOPWORDS
 
 _CONNECTOR = re.compile(
@@ -34,11 +35,8 @@ _COMMON_OPENERS = frozenset(
     "why which le la les un une des ce cette ces il elle ils elles nous en au aux et mais ou donc dans pour "
     "selon the cette".split()
 )
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december janvier fevrier "
-    "mars avril mai juin juillet aout septembre octobre novembre decembre monday tuesday wednesday thursday "
-    "friday saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche jan feb mar apr jun jul aug "
-    "sep sept oct nov dec janv fevr avr juil".split()
+_CALENDAR = frozenset(MONTH_NUMBERS) | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche".split()
 )
 _NAME = re.compile(
     r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-]*|[A-Z]{2,})(?:\s+(?:(?:of|the|de|du|des|la|le|et|and|for|pour|d['’]|l['’])\s+)?"

@@ -5,6 +5,8 @@ import os
 import unicodedata
 from dataclasses import dataclass
 
+from index.scrub import scrub_surrogates
+
 # Categories shown escaped in report lines: controls (newline, ESC…), format characters
 # (bidi overrides), line/paragraph separators and lone surrogates (undecodable file-name bytes).
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
@@ -39,7 +41,7 @@ def file_label(name: str) -> str:
     try:
         return os.fsencode(name).decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a surrogate that is not an undecodable byte
-        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in name)
+        return scrub_surrogates(name)
 
 
 @dataclass(frozen=True)
