@@ -9,6 +9,14 @@ pins the generation number once per question, so every read of that question see
 Needs PostgreSQL >= 15 and pgvector >= 0.8 (iterative index scans keep filtered HNSW searches
 complete). No `unaccent`: accents are folded in Python (`index.text.tokenize`) before indexing
 and before querying, exactly as the local BM25 does.
+
+Lexical search is BM25 over a `postings` table (term, passage, term frequency, passage length),
+read through its primary key with the columns it needs included (index-only scans). A first
+version kept a `tsvector` per passage and took term frequencies from `unnest(tsv)`: identical
+scores, but 180 ms a query at 12.5k passages (every matching passage's whole vector unnested);
+`ts_rank` is fast but is not BM25, and the `french`/`english` stemmers would rank differently
+from the local index. The postings table scores the same as `index.lexical`, reading only the
+postings of the query's terms, as the local index does.
 """
 from __future__ import annotations
 
@@ -69,10 +77,14 @@ CREATE TABLE IF NOT EXISTS passages (
     vid bigint NOT NULL, gen_from integer NOT NULL, gen_to integer NOT NULL DEFAULT {OPEN},
     chunk_id text NOT NULL, release_id text NOT NULL, start integer NOT NULL, "end" integer NOT NULL,
     lang text NOT NULL, grp text NOT NULL, day integer NOT NULL, text text NOT NULL,
-    n_tokens integer NOT NULL, tsv tsvector NOT NULL, embedding vector({dim}) NOT NULL,
+    n_tokens integer NOT NULL, embedding vector({dim}) NOT NULL,
     PRIMARY KEY (vid, gen_from));
 CREATE INDEX IF NOT EXISTS passages_release ON passages (release_id);
-CREATE INDEX IF NOT EXISTS passages_tsv ON passages USING gin (tsv);
+CREATE TABLE IF NOT EXISTS postings (
+    term text NOT NULL, vid bigint NOT NULL, gen_from integer NOT NULL, gen_to integer NOT NULL DEFAULT {OPEN},
+    release_id text NOT NULL, grp text NOT NULL, day integer NOT NULL, tf real NOT NULL, n_tokens integer NOT NULL,
+    PRIMARY KEY (term, vid, gen_from) INCLUDE (gen_to, grp, day, tf, n_tokens));
+CREATE INDEX IF NOT EXISTS postings_release ON postings (release_id);
 {hnsw}
 CREATE TABLE IF NOT EXISTS aliases (
     alias text NOT NULL, gen_from integer NOT NULL, gen_to integer NOT NULL DEFAULT {OPEN},
@@ -80,7 +92,7 @@ CREATE TABLE IF NOT EXISTS aliases (
 """
 
 
-VERSIONED_TABLES = ("releases", "passages", "aliases")
+VERSIONED_TABLES = ("releases", "passages", "postings", "aliases")
 
 
 def check_schema(conn, location: str) -> tuple[str, int] | None:

@@ -35,22 +35,10 @@ from index.text import tokenize
 from index.vectors import group_of
 
 LOCK_KEY = 0x436F6D6D  # advisory lock id: one writer per database
-MAX_POSITIONS = 256  # PostgreSQL keeps at most 256 positions per lexeme
 
 
 def now_iso() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-
-
-def tsvector_literal(tokens: list[str]) -> str:
-    """A tsvector whose lexemes are exactly `tokens` (already folded), with one position per occurrence."""
-    parts = []
-    for term, tf in Counter(tokens).items():
-        if len(term.encode("utf-8")) >= 2048:  # PostgreSQL's lexeme limit; such a "word" is noise
-            continue
-        quoted = "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-        parts.append(quoted + ":" + ",".join(str(i) for i in range(1, min(tf, MAX_POSITIONS) + 1)))
-    return " ".join(parts)
 
 
 @dataclass
@@ -188,6 +176,7 @@ class PostgresWriter:
         if vectors is None:
             vectors = self.embedder.encode_documents([embedding_text(release, c) for c in chunks])
         with self.conn.transaction():
+            self._end("postings", "release_id = %(r)s", r=release.id)
             self._end("passages", "release_id = %(r)s", r=release.id)
             self._end("releases", "id = %(r)s", r=release.id)
             self._q("INSERT INTO releases (id, gen_from, lang, title, date, url, source, pair_id, metadata, text, "
@@ -198,16 +187,22 @@ class PostgresWriter:
                     meta=json.dumps(release.metadata, ensure_ascii=False, default=str), text=release.text,
                     ch=release.content_hash, rh=release.record_hash, at=now_iso())
             day = date_ordinal(release.date)
-            rows = []
+            grp = group_of(release.lang)
+            rows, postings = [], []
             for chunk, vector in zip(chunks, np.asarray(vectors, dtype=np.float32)):
                 tokens = tokenize(lexical_text(release, chunk))
-                rows.append((vector_id(chunk.id), self.staging, chunk.id, chunk.release_id, chunk.start, chunk.end,
-                             chunk.lang, group_of(release.lang), day, chunk.text, len(tokens), tsvector_literal(tokens),
-                             vector))
+                vid = vector_id(chunk.id)
+                rows.append((vid, self.staging, chunk.id, chunk.release_id, chunk.start, chunk.end, chunk.lang, grp,
+                             day, chunk.text, len(tokens), vector))
+                postings.extend((term, vid, self.staging, release.id, grp, day, float(tf), len(tokens))
+                                for term, tf in Counter(tokens).items())
             with self.conn.cursor() as cur:
                 cur.executemany('INSERT INTO passages (vid, gen_from, chunk_id, release_id, start, "end", lang, grp, '
-                                "day, text, n_tokens, tsv, embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-                                "%s, %s::tsvector, %s)", rows)
+                                "day, text, n_tokens, embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                                rows)
+                with cur.copy("COPY postings (term, vid, gen_from, release_id, grp, day, tf, n_tokens) FROM STDIN") as copy:
+                    for posting in postings:
+                        copy.write_row(posting)
         self._dirty = True
         return UpsertResult("updated" if existed else "added", chunks=len(chunks))
 
@@ -233,6 +228,7 @@ class PostgresWriter:
             return False
         with self.conn.transaction():
             self._end("aliases", "(release_id = %(r)s OR alias = %(r)s)", r=release_id)
+            self._end("postings", "release_id = %(r)s", r=release_id)
             self._end("passages", "release_id = %(r)s", r=release_id)
             self._end("releases", "id = %(r)s", r=release_id)
         self._dirty = True
