@@ -151,9 +151,11 @@ def build(app: ChatApp) -> gr.Blocks:
         private: dict[str, Any] = {"api_visibility": "private"}
 
         def after_answer(event: Any) -> None:
+            # Scrolled once the answer is final, and again once the saved list has been redrawn (on a
+            # phone that redraw, below the chat, moved the page away from the answer).
             event.then(None, js=SCROLL_TO_ANSWER, **private).then(
                 app.save, inputs=[conv, conv_id, saved, ui_lang], outputs=[saved, conv_id, saved_list], queue=False,
-                **private)
+                **private).then(None, js=SCROLL_TO_ANSWER, **private)
 
         after_answer(gr.on(triggers=[question.submit, send.click], fn=respond, inputs=chat_inputs,
                            outputs=chat_outputs, concurrency_id="answer", show_progress="hidden", **private))

@@ -406,8 +406,10 @@ def test_on_a_phone_the_new_answer_stays_in_view(browser, served_app, shots):
         answer = page.locator(FINAL).first
         expect(answer).to_contain_text("999,8", timeout=60_000)
         expect(answer).to_be_in_viewport(timeout=10_000)  # scrolled to once it is final
-        page.wait_for_timeout(1000)  # and it stays there (the saving step after it must not move the page)
+        page.wait_for_timeout(2000)  # and it stays there (the saving step after it must not move the page)
         box = answer.bounding_box()
+        if box is not None and box["y"] < 0:
+            page.screenshot(path=str(shots / "phone-answer-out-of-view.png"))
         assert box is not None and 0 <= box["y"] < 844 - 40, box  # its first line is on screen
         session.shot(shots / "phone-answer.png")
     finally:
