@@ -173,3 +173,40 @@ def mentions_range(text: str, date_from: str | None, date_to: str | None) -> boo
     names = [n for n, m in _MONTHS.items() if m == month and len(n) > 3 or (m == month and n == "mai")]
     pattern = r"\b(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")\b" + rf"|{year}-{month:02d}"
     return re.search(pattern, folded) is not None
+
+
+# Wording about when something was *published* ("announced in July 2024", « publiés en 2025 »,
+# "releases from June 2024"). Only such a date restricts retrieval by release date; any other date in
+# a question names an event or the content ("the rate for 2025", "as of June 30", "since 2019").
+_PUBLICATION_VERB = (
+    r"(?:announc\w*|publish\w*|releas\w*|issu(?:e|ed|es|ing)|post(?:ed|s)?|put\s+out|came\s+out|made\s+public|"
+    r"annonc\w*|publi\w*|diffus\w*|emis|emise?s?|paru\w*|sorti\w*|rendu\w*\s+publi\w*)"
+)
+_PUBLICATION_NOUN = (
+    r"(?:news(?:\s+releases?)?|releases?|announcements?|statements?|notices?|advisories|advisory|updates?|backgrounders?|"
+    r"fiches?\s+d['’]information|documents?\s+d['’]information|"
+    r"communiques?|annonces?|avis|declarations?|nouvelles|actualites|mises?\s+a\s+jour)"
+)
+_PUBLICATION_BEFORE = re.compile(
+    r"(?:\b" + _PUBLICATION_VERB + r"(?:\s+\S+){0,2}?|\b" + _PUBLICATION_NOUN + r"(?:\s+(?:from|of|dated|de|du|des|dates?))?)"
+    r"\s+(?:(?:in|on|during|throughout|dated|en|le|du|au\s+cours\s+de|durant|pendant|courant|de|since|depuis|"
+    r"after|before|until|apres|avant|jusqu'en|jusqu'au|between|entre)\s+)?(?:(?:le|la|the)\s+)?(?:mois\s+de\s+)?$"
+)
+_PUBLICATION_AFTER = re.compile(r"^\s*(?:'s\s+)?" + _PUBLICATION_NOUN + r"\b")
+
+
+def is_publication_date(question: str, mention: DateMention) -> bool:
+    """Does the question name this date as *when something was published or announced*?
+
+    "What did the government announce in July 2024?" yes; "Is the EI rate going down in 2025?" no;
+    « Quels avis ont été publiés en 2025 ? » yes; "the July 2024 announcements" yes.
+    """
+    folded = fold(question).replace("’", "'")
+    if len(folded) != len(question):
+        folded = "".join(fold(ch)[:1] or " " for ch in question)
+    before = folded[max(0, mention.start - 60) : mention.start].rstrip() + " "
+    if re.search(r"\b(?:as|au|a\s+compter\s+du|effective|en\s+date\s+du)\s*$", before):
+        return False  # "announced as of June 30": the figures' date, not the release's
+    if _PUBLICATION_BEFORE.search(before):
+        return True
+    return bool(_PUBLICATION_AFTER.match(folded[mention.end : mention.end + 30]))

@@ -10,18 +10,24 @@ checked verbatim.
 from __future__ import annotations
 
 import math
+import os
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 from assistant.cues import ATTRIBUTION, CONTACT, QUOTE, SPEECH, cue_strength
 from assistant.followup import Resolution, names_in
 from assistant.text import QUESTION_WORDS, Span, fold, split_sentences, stem, tokenize
-from index.models import Hit, Release
+from assistant.values import find_value
+from index.models import Chunk, Hit, Release
+from index.text import STOPWORDS
 
 WINDOW = 400  # characters looked at around a chunk so its edge sentences are whole
+WHOLE_RELEASES = int(os.environ.get("COMMUNIQUE_WHOLE_RELEASES", "1"))  # read whole, beyond their chunks
+WHOLE_CHARS = 12_000  # … when no longer than this
+WHOLE_SENTENCES = 80
 MAX_SENTENCES = 3
 STEM_ONLY = 0.75  # weight of a match on the stem alone, relative to the exact word
 
@@ -64,7 +70,10 @@ class Terms:
     names: frozenset[str] = frozenset()  # stems of proper names and numbers
     # The question's own specifics, one group of stems per name or number ("New Brunswick" is one).
     specifics: tuple[frozenset[str], ...] = ()
+    specific_names: tuple[str, ...] = ()  # the words of each group as asked ("New Brunswick", "2025")
     subject_weights: dict[str, float] = field(default_factory=dict)  # for release-level coverage
+    # Names written in capitals whose words are all function words ("ALL IN"): matched as written.
+    phrases: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -98,16 +107,35 @@ def question_terms(resolution: Resolution, idf: Callable[[str], float | None]) -
             exact.setdefault(s, set()).add(token)
             subject[s] = max(subject.get(s, 0.0), w)  # carried words are the subject: full weight here
     groups: list[frozenset[str]] = []
+    group_names: list[str] = []
     for name in own_names:
         group = frozenset(stem(t) for t in tokenize(name) if t not in QUESTION_WORDS)
         if group and group not in groups:
             groups.append(group)
+            group_names.append(name)
     for token in number_tokens:
         group = frozenset([token])
         if not any(group <= g for g in groups):
             groups.append(group)
+            group_names.append(token)
+    phrases: dict[str, re.Pattern[str]] = {}
+    for name in re.findall(r"\b[A-ZÀ-ÖØ-Þ]{2,}(?:\s+[A-ZÀ-ÖØ-Þ]{2,})+\b", q.text):
+        if all(fold(w) in STOPWORDS for w in name.split()):  # "ALL IN": every word a function word
+            key = fold(name)
+            for word in name.split():  # the words alone would match any "in" of any sentence
+                weights.pop(stem(fold(word)), None)
+                subject.pop(stem(fold(word)), None)
+            phrases[key] = re.compile(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b")
+            weights[key] = subject[key] = 2.0
+            exact[key] = {key}
+            name_stems.add(key)
+            groups.append(frozenset([key]))
+            group_names.append(name)
     frozen = {s: frozenset(v) for s, v in exact.items()}
-    return Terms(weights, frozen, frozenset(stem(t) for t in focus), frozenset(name_stems), tuple(groups), subject)
+    focus_stems = frozenset(stem(t) for t in focus) | frozenset(phrases)
+    return Terms(weights=weights, exact=frozen, focus=focus_stems, names=frozenset(name_stems),
+                 specifics=tuple(groups), specific_names=tuple(group_names), subject_weights=subject,
+                 phrases=phrases)
 
 
 class WordIndex:
@@ -117,19 +145,28 @@ class WordIndex:
     Tokenising whole releases into sets was slower than scanning for the few question terms.
     """
 
-    __slots__ = ("folded", "joined", "_memo")
+    __slots__ = ("folded", "joined", "_memo", "_letters")
 
     def __init__(self, text: str) -> None:
         self.folded = fold(text)
         self.joined: str | None = None  # digit groups joined ("600 000" -> "600000"), made on demand
         self._memo: dict[str, bool] = {}
+        self._letters: str | None = None
+
+    @property
+    def letters(self) -> str:
+        """The folded text with every non-letter a space, for whole-phrase look-ups ("nova scotia")."""
+        if self._letters is None:
+            self._letters = re.sub(r"[^a-z]+", " ", self.folded)
+        return self._letters
 
     def has(self, stem_: str) -> bool:
         found = self._memo.get(stem_)
         if found is None:
             if stem_.isdigit():
                 if self.joined is None:
-                    self.joined = _DIGIT_GROUPS.sub("", self.folded)
+                    # "600 000" and "600,000" → "600000"; "9.8" and « 9,8 » → "98", as the tokenizer writes them
+                    self.joined = _DECIMAL_MARK.sub("", _DIGIT_GROUPS.sub("", self.folded))
                 found = re.search(rf"(?<![\d.,]){stem_}(?![\d])", self.joined) is not None
             else:
                 found = re.search(rf"\b{re.escape(stem_)}", self.folded) is not None
@@ -138,13 +175,15 @@ class WordIndex:
 
 
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[\s\u00a0\u202f,](?=\d{3}\b)")
+_DECIMAL_MARK = re.compile(r"(?<=\d)[.,](?=\d)")
 _WORD_INDEXES: "OrderedDict[tuple[str, int, int], WordIndex]" = OrderedDict()
 _WORD_INDEX_LOCK = threading.Lock()
 
 
 def word_index(release: Release) -> WordIndex:
     """The WordIndex of a release's title and text (first 100,000 characters), from a small LRU cache."""
-    text = release.title + "\n" + release.text[:100_000]
+    # the release's own date counts as its text: "in September 2024" is answered by a release of that date
+    text = release.title + "\n" + (release.date or "").replace("-", " ") + "\n" + release.text[:100_000]
     key = (release.id, len(text), hash(text))
     with _WORD_INDEX_LOCK:
         cached = _WORD_INDEXES.get(key)
@@ -168,11 +207,16 @@ def release_coverage(release: Release, weights: Mapping[str, float]) -> float:
     return sum(w for s, w in weights.items() if words.has(s)) / total
 
 
-def collect(hits: list[Hit], releases: Mapping[str, Release]) -> list[Sentence]:
-    """Whole sentences around each retrieved chunk, deduplicated, in retrieval order.
+def collect(hits: list[Hit], releases: Mapping[str, Release],
+            chunks_of: Callable[[str], list[Chunk]] | None = None, lede_releases: int = 4) -> list[Sentence]:
+    """Whole sentences around each retrieved chunk, deduplicated, in retrieval order; plus the
+    opening paragraph (the lede) of the best `lede_releases` releases when `chunks_of` is given.
 
     Chunks of one release overlap, so their windows are merged and each release text is
-    split once.
+    split once. The lede is added because a release states its news there ("B.C. is investing
+    $10 million in the new FireSmart Economic Recovery Fund…") while the retrieved chunk is often
+    the quotes or the backgrounder further down (dev split: the fact-bearing sentence was outside
+    every retrieved chunk in most cross-language misses).
     """
     by_release: dict[str, list[Hit]] = {}
     for hit in hits:
@@ -214,10 +258,49 @@ def collect(hits: list[Hit], releases: Mapping[str, Release]) -> list[Sentence]:
                 continue  # scraped releases repeat fragments of their own paragraphs
             seen.append(key)
             out.append(Sentence(hit, span.start, span.end, span.text, lead=span.start <= first_para_end))
+    if chunks_of is not None:
+        out += _ledes(hits, releases, chunks_of, taken, keys, lede_releases)
+    return out
+
+
+def _ledes(hits: list[Hit], releases: Mapping[str, Release], chunks_of: Callable[[str], list[Chunk]],
+           taken: dict[str, set[int]], keys: dict[str, list[str]], limit: int) -> list[Sentence]:
+    out: list[Sentence] = []
+    firsts: dict[str, Hit] = {}
+    for hit in hits:
+        if hit.release_id in releases and hit.release_id not in firsts:
+            firsts[hit.release_id] = hit
+    for i, (rid, best) in enumerate(list(firsts.items())[:limit]):
+        release = releases[rid]
+        end = _first_paragraph_end(release.text)
+        if i < WHOLE_RELEASES and len(release.text) <= WHOLE_CHARS:
+            end = len(release.text)  # the best releases are read whole (sentence-window at release level)
+        spans = [sp for sp in split_sentences(release.text, 0, min(len(release.text), end + 400))
+                 if sp.start <= end and sp.text.strip() != release.title.strip()]
+        spans = spans[:3] if end < len(release.text) else spans[:WHOLE_SENTENCES]
+        if not spans:
+            continue
+        chunks = chunks_of(rid)
+        for span in spans:
+            if span.start in taken.setdefault(rid, set()):
+                continue
+            key = _NON_WORD.sub(" ", fold(span.text)).strip()
+            seen = keys.setdefault(rid, [])
+            if len(key) < 3 or any(key in k for k in seen):
+                continue
+            chunk = next((c for c in chunks if c.start <= span.start and span.end <= c.end), None)
+            if chunk is None or release.text[chunk.start : chunk.end] != chunk.text:
+                continue
+            seen.append(key)
+            taken[rid].add(span.start)
+            hit = replace(best, chunk_id=chunk.id, start=chunk.start, end=chunk.end, text=chunk.text)
+            out.append(Sentence(hit, span.start, span.end, span.text, lead=True))
     return out
 
 
 _NON_WORD = re.compile(r"\W+")
+_VALUE_KINDS = frozenset({"amount", "count", "date", "place", "person"})
+_LABEL = re.compile(r"^\s*[^\W\d_][\w’' ]{1,30}\s?:\s")
 _UNTIL = re.compile(r"\buntil\b|\btill\b|\bjusqu", re.IGNORECASE)
 
 
@@ -246,7 +329,9 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
             rel_cov[sent.release_id] = release_coverage(release, terms.subject_weights) if release else 0.0
         sent.release_coverage = rel_cov[sent.release_id]
         tokens = set(tokenize(sent.text, keep_stopwords=True))
-        sent.stems = frozenset(stem(t) for t in tokens)
+        found_phrases = {k for k, pattern in terms.phrases.items() if pattern.search(sent.text)}
+        tokens |= found_phrases
+        sent.stems = frozenset(stem(t) for t in tokens) | found_phrases
         matched = frozenset(s for s in terms.weights if s in sent.stems)
         sent.matched = matched
         # A stem-only match ("employés" for « employeurs ») counts less than the question's own word.
@@ -266,6 +351,8 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
             sent.score *= 0.5
             continue
         sent.cues = {k: cue_strength(k, sent.text) for k in kinds}
+        if sent.cues.get("amount", 0.0) >= 1.0 and find_value("amount", sent.text, 0) is None:
+            sent.cues["amount"] = 0.5  # only a rate's unit ("every $100"): no amount to answer with
         sent.cue = max([sent.cues.get(kind, 1.0)] + [0.8 * c for k, c in sent.cues.items() if k != kind])
         if until and kind == "date" and _UNTIL.search(sent.text):
             sent.cue += 0.2  # "until when?" is answered by "until …", « jusqu'au … »
@@ -281,6 +368,8 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
             value *= 0.9
         if kind != "other" and CONTACT.search(sent.text):
             value *= 0.6
+        if kind == "other" and n < 120 and _LABEL.match(sent.text):
+            value *= 0.7  # "Announced by: …", "Contacts: …": a label line, not the news
         sent.score = value
 
 
@@ -316,6 +405,13 @@ def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], rele
             chosen.append(speaker)
     covered = set(best.matched)
     missing_kinds = [k for k in kinds if k != "other" and best.cues.get(k, 0.0) < 0.99]
+    numbers = [g for g in terms.specifics if len(g) == 1 and next(iter(g)).isdigit()]
+    if missing_kinds and numbers:
+        # "the rate for 2025": of the sentences holding the kind asked, those that also state the
+        # question's numbers come first ("$1.64 in 2025" before "$1.66 in 2024").
+        ranked = [best] + sorted(ranked[1:], key=lambda c: (
+            not all(g <= c.stems for g in numbers) or not any(c.cues.get(k, 0.0) >= 0.99 for k in missing_kinds),
+            -c.score))
     for cand in ranked[1:]:
         if len(chosen) >= MAX_SENTENCES or cand.score < 0.5 * best.score:
             break

@@ -191,6 +191,7 @@ def resolve(question: Question, history: Iterable[Any] | None) -> Resolution:
         dates_from_text=question.dates_from_text if dated else prior.question.dates_from_text,
         kinds=(kind,) + tuple(k for k in question.kinds if k != kind) if kind != question.kind else question.kinds,
         until=question.until,
+        content_dates=question.content_dates or prior.question.content_dates,
     )
     return Resolution(resolved_q, query, True, focus, tuple(carried), own_names + tuple(names))
 

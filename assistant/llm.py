@@ -1,7 +1,9 @@
 """Optional LLM answerer through LangChain: OpenAI-compatible servers or Ollama.
 
-The extractive answer is always computed first; the LLM only rewrites it from the same
-numbered passages. Its `[n]` markers are parsed and each becomes a citation to a verbatim
+The extractive answer is always computed first; the LLM writes from the same numbered passages,
+and sees them even when the extractive pass said "not found" (it may find what the rules missed).
+Its text is then checked (`assistant/verify.py`: a marker on every sentence, every number and
+name in the cited passages, the extracted value kept) before it is shown. Its `[n]` markers are parsed and each becomes a citation to a verbatim
 sentence of passage n (the one sharing most words with the LLM's sentence); numbers out of
 range are dropped. An answer left without any valid citation is not shown as grounded: the
 extractive answer is shown instead, with a short notice — as it is when the server fails,
@@ -24,10 +26,11 @@ from assistant.models import Answer, Citation
 from assistant.question import Question, analyse
 from assistant.render import message
 from assistant.text import split_sentences, stem, tokenize
+from assistant.verify import problem
 from index.models import Hit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from assistant.assistant import Assistant, _Draft
+    from assistant.models import Draft
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +178,7 @@ class LLMAnswerer:
         focus = tuple(dict.fromkeys(t for t in tokenize(rewritten.retrieval_text)))
         return Resolution(resolved, rewritten.retrieval_text, True, focus, fallback.carried_words, fallback.names)
 
-    def stream_answer(self, draft: "_Draft", extractive: Answer, assistant: "Assistant") -> Iterator[str | Answer]:
+    def stream_answer(self, draft: "Draft", extractive: Answer) -> Iterator[str | Answer]:
         """LLM text pieces as they arrive, then the final Answer (the extractive one on any failure)."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -200,14 +203,24 @@ class LLMAnswerer:
             reason = "timeout" if isinstance(exc, TimeoutError) or "timeout" in type(exc).__name__.lower() else "error"
             yield _with_notice(extractive, message(q.lang, "llm_failed", reason=_reason(reason, q.lang)), passages)
             return
-        answer = ground(("".join(pieces)).strip(), passages, draft, q)
+        text = "".join(pieces).strip()
+        if text.startswith(NOT_FOUND) and extractive.abstained:
+            yield extractive  # both say the passages do not answer
+            return
+        reason = None if text.startswith(NOT_FOUND) or not _CITE.search(text) else problem(
+            text, passages, q.text, q.lang, extractive.lead)
+        if reason is not None:
+            log.info("LLM answer not shown: %s", reason)
+            yield _with_notice(extractive, message(q.lang, "llm_unverified", reason=reason), passages)
+            return
+        answer = ground(text, passages, draft, q)
         if answer is None:
             yield _with_notice(extractive, message(q.lang, "llm_no_citation"), passages)
             return
         yield answer
 
 
-def ground(text: str, passages: list[Hit], draft: "_Draft", q: Question) -> Answer | None:
+def ground(text: str, passages: list[Hit], draft: "Draft", q: Question) -> Answer | None:
     """Turn the LLM's text into an Answer whose every `[n]` resolves to a verbatim quote; None if none does."""
     if not text or text.strip().startswith(NOT_FOUND):
         return None
@@ -243,7 +256,7 @@ def ground(text: str, passages: list[Hit], draft: "_Draft", q: Question) -> Answ
                   presented=list(passages), question=q.text, resolved_question=draft.resolution.query)
 
 
-def _passages(draft: "_Draft") -> list[Hit]:
+def _passages(draft: "Draft") -> list[Hit]:
     """The chunks of the extractive answer's sentences first, then the next best hits, at most MAX_PASSAGES."""
     chosen_chunks = [s.hit for s in draft.chosen]
     ordered: list[Hit] = []

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from assistant.dates import date_filter
+from assistant.dates import DateMention, date_filter, is_publication_date
 from assistant.text import QUESTION_WORDS, fold, tokenize
 from index.language import question_language as detect_language  # one detector for search and answers
 from index.limits import MAX_QUESTION_CHARS
@@ -103,6 +103,8 @@ class Question:
     dates_from_text: bool = False  # date_from/date_to were read from the question's words
     kinds: tuple[str, ...] = ()  # every kind asked for ("how much …, and when?"), `kind` first
     until: bool = False  # "until when", « jusqu'à quand »: the answer is an end date
+    # Dates named as content ("the rate for 2025", "as of June 30"): matched in the text, never a filter.
+    content_dates: tuple[DateMention, ...] = ()
 
 
 def clean_question(raw: object) -> tuple[str, str | None]:
@@ -158,6 +160,7 @@ def question_kind(text: str) -> str:
     return best[2] if best else "other"
 
 
+_RANGE_JOIN = re.compile(r"^\s*(?:and|et|to|au|à|a|-|–|until|till|jusqu'?(?:à|au|en)?)\s*$", re.IGNORECASE)
 _DANGLING = re.compile(
     r"\b(?:between|and|from|to|in|on|of|entre|et|du|au|de|en|le|depuis|since)\s*(?=[?!.,;:]|$)", re.IGNORECASE
 )
@@ -192,9 +195,20 @@ def analyse(
         detected, confident = detect_language(text)
         if not confident and default_lang in ("fr", "en"):
             detected = default_lang
-    q_from, q_to, mentions = date_filter(text)
+    _, _, mentions = date_filter(text)
+    # Only wording about publication ("announced in July 2024", « publiés en 2025 ») restricts by
+    # release date (softly: the assistant widens when nothing answers). Any other date names an event
+    # or the content and stays in the words searched for.
+    published = [m for m in mentions if is_publication_date(text, m)]
+    for before, after in zip(mentions, mentions[1:]):  # "announced between May 2024 and July 2024"
+        if before in published and after not in published and _RANGE_JOIN.match(text[before.end : after.start]):
+            published.append(after)
+    content = tuple(m for m in mentions if m not in published)
+    # "releases from June 2024" means released in June 2024, not since then
+    phrases = [re.sub(r"(?i)^from\s+", "", text[m.start : m.end]) for m in published]
+    q_from, q_to, _ = date_filter(" ".join(phrases)) if published else (None, None, [])
     retrieval = text
-    for mention in reversed(mentions):
+    for mention in reversed(published):
         retrieval = retrieval[: mention.start] + " " + retrieval[mention.end :]
     retrieval = _tidy(retrieval)
     if not tokenize(retrieval):  # the date was all there was: keep it to search with
@@ -210,7 +224,8 @@ def analyse(
         retrieval_text=retrieval,
         content_words=words,
         problem=problem,
-        dates_from_text=bool(mentions) and not (date_from or date_to),
+        dates_from_text=bool(published) and not (date_from or date_to),
         kinds=question_kinds(text) if text else ("other",),
         until=bool(re.search(r"\buntil\b|\btill\b|\bjusqu", fold(text))),
+        content_dates=content,
     )

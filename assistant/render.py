@@ -30,6 +30,8 @@ MESSAGES = {
         "range_to": "up to {b}",
         "llm_no_citation": "The language model's answer cited no source, so the extractive answer is shown instead.",
         "llm_failed": "The language model did not answer ({reason}), so the extractive answer is shown instead.",
+        "llm_unverified": "The language model's answer could not be checked against the sources ({reason}), so the extractive answer is shown instead.",
+        "widened": "Nothing published {range} answers this; the answer comes from an announcement of another date.",
     },
     "fr": {
         "not_found": "Les communiqués dont je dispose ne répondent pas à cette question.",
@@ -45,6 +47,8 @@ MESSAGES = {
         "range_to": "jusqu'au {b}",
         "llm_no_citation": "La réponse du modèle de langue ne citait aucune source : la réponse extractive est affichée.",
         "llm_failed": "Le modèle de langue n'a pas répondu ({reason}) : la réponse extractive est affichée.",
+        "llm_unverified": "La réponse du modèle de langue n'a pas pu être vérifiée dans les sources ({reason}) : la réponse extractive est affichée.",
+        "widened": "Aucun communiqué publié {range} n'y répond ; la réponse vient d'un communiqué d'une autre date.",
     },
 }
 

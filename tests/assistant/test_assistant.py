@@ -34,14 +34,15 @@ def test_english_question_over_a_french_only_release_is_framed(samples_assistant
 def test_french_question_over_an_english_only_release_is_framed(samples_assistant):
     a = samples_assistant.ask("Quelle ministre du Sport a participé à l'annonce sur l'activité physique en juin 2024 ?")
     assert not a.abstained and _ids(a) == {"smp-healthy-living-en"}
-    assert a.text.startswith("Le communiqué en anglais du 3 juin 2024 indique : “")
-    assert "Qualtrough" in a.text
+    # the asked person first, then the English quote framed in French
+    assert a.text.startswith("**Carla Qualtrough** — Le communiqué en anglais du 3 juin 2024 indique : “")
+    assert a.lead is not None and a.lead.kind == "person" and a.form == "value"
 
 
 def test_english_question_over_the_french_seed(samples_assistant):
     a = samples_assistant.ask("Which minister gave the closing speech at the Scale AI conference?")
-    assert not a.abstained and a.text.startswith("The French release of 25 September 2025 states: «")
-    assert "Joly" in a.text
+    assert not a.abstained and a.text.startswith("**Mélanie Joly** — The French release of 25 September 2025 states: «")
+    assert a.lead.original == "ministre Joly"  # the quote names her by title; the release gives her full name
 
 
 def test_answer_language_can_be_forced(samples_assistant):
@@ -51,7 +52,7 @@ def test_answer_language_can_be_forced(samples_assistant):
 
 def test_source_language_filter_frames_the_other_language(samples_assistant):
     a = samples_assistant.ask("How much will MDA Space receive for Canadarm3?", source_lang="fr")
-    assert _ids(a) == {"smp-canadarm3-fr"} and a.text.startswith("The French release of 27 June 2024 states:")
+    assert _ids(a) == {"smp-canadarm3-fr"} and a.text.startswith("**$999.8 million** — The French release of 27 June 2024 states:")
     assert "999,8 millions" in a.text
 
 

@@ -41,7 +41,9 @@ def test_english_followup_carries_subject_names_and_dates():
     assert "Jasper" in r.query and "wildfire" in r.query and "recovery" in r.query
     assert "Randy Boissonnault" in r.query  # a name given by the last answer
     assert r.question.kind == "amount"  # the question's own kind
-    assert (r.question.date_from, r.question.date_to) == ("2024-10-01", "2024-10-31")  # inherited
+    # "in October 2024" names the event, not a publication date: inherited as content, not as a filter
+    assert (r.question.date_from, r.question.date_to) == (None, None)
+    assert [(m.date_from, m.date_to) for m in r.question.content_dates] == [("2024-10-01", "2024-10-31")]
     assert "funding" in r.focus_words
 
 

@@ -96,10 +96,33 @@ def test_delimiters_inside_a_release_are_defused():
     assert block.count("</passages>") == 1 and block.count("<passage ") == 1
 
 
-def test_no_llm_call_when_the_extractive_pass_finds_nothing(injection_index):
+def test_no_llm_call_when_nothing_is_retrieved(injection_index):
+    assistant, model = _assistant(injection_index, ["Anything [1]."])
+    _, answer = _run(assistant, "What is the population of Mars?", date_from="1900-01-01", date_to="1900-12-31")
+    assert answer.abstained and model.received == []
+
+
+def test_extractive_not_found_does_not_gate_the_llm_but_its_answer_is_checked(injection_index):
+    """Passages were retrieved: the LLM sees them even though the extractive pass abstained; an
+    answer its passages do not support ("Anything [1].") is not shown — the "not found" stays."""
     assistant, model = _assistant(injection_index, ["Anything [1]."])
     _, answer = _run(assistant, "What is the population of Mars?")
-    assert answer.abstained and model.received == []
+    assert len(model.received) == 1
+    assert answer.abstained and answer.citations == []
+    assert answer.notice and "could not be checked" in answer.notice
+
+
+@pytest.mark.parametrize("reply, reason", [
+    ("Canada is investing $9.9 million in the wharf [1].", "the number 9.9"),
+    ("Minister Tremblay announced $4.2 million for the wharf [1].", "the name Tremblay"),
+    ("Canada is investing $4.2 million in the wharf [1]. Minister Joly closed the conference.", "cites no passage"),
+])
+def test_unsupported_llm_answers_fall_back_with_the_reason(injection_index, reply, reason):
+    assistant, _ = _assistant(injection_index, [reply])
+    _, answer = _run(assistant)
+    extractive = Assistant.open(injection_index).ask(QUESTION)
+    assert answer.text == extractive.text
+    assert answer.notice and reason in answer.notice
 
 
 def test_llm_rewrites_followups_and_falls_back_on_failure(injection_index):

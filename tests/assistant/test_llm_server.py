@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Answer, Assistant
-from assistant.llm import LLMAnswerer, LLMSettings, build_chat_model
+from assistant.llm import LLMSettings, build_chat_model
 
 QUESTION = "How much is Canada investing in the Port Elgin harbour?"
 

@@ -37,20 +37,38 @@ def test_language_hint_wins_and_unclear_questions_take_the_default():
     [
         ("What was announced in September 2025?", "2025-09-01", "2025-09-30", "What was announced?"),
         ("Qu'a-t-on annoncé en juin 2024 ?", "2024-06-01", "2024-06-30", "Qu'a-t-on annoncé?"),
-        ("Qui a parlé le 25 septembre 2025 ?", "2025-09-25", "2025-09-25", "Qui a parlé?"),
-        ("What happened on September 25, 2025?", "2025-09-25", "2025-09-25", "What happened?"),
         ("Which notices were issued in 2024?", "2024-01-01", "2024-12-31", "Which notices were issued?"),
-        ("Since June 2024, which flags were lowered?", "2024-06-01", None, "which flags were lowered?"),
         ("What was announced before 2024?", None, "2023-12-31", "What was announced?"),
         ("Ce qui a été annoncé entre mai 2024 et juillet 2024", "2024-05-01", "2024-07-31", "Ce qui a été annoncé"),
-        ("What happened on 2024-02-29?", "2024-02-29", "2024-02-29", "What happened?"),
+        ("Quels avis ont été publiés en 2025 ?", "2025-01-01", "2025-12-31", "Quels avis ont été publiés?"),
+        ("Which releases from June 2024 mention hydrogen?", "2024-06-01", "2024-06-30", "Which releases mention hydrogen?"),
     ],
 )
-def test_dates_named_become_a_filter_and_leave_the_query(question, date_from, date_to, retrieval):
+def test_publication_dates_become_a_filter_and_leave_the_query(question, date_from, date_to, retrieval):
     q = analyse(question)
     assert (q.date_from, q.date_to) == (date_from, date_to)
     assert q.retrieval_text == retrieval
-    assert q.dates_from_text
+    assert q.dates_from_text and not q.content_dates
+
+
+@pytest.mark.parametrize(
+    "question, date_from, date_to",
+    [
+        ("Is the EI premium rate going down in 2025?", "2025-01-01", "2025-12-31"),
+        ("Le taux de cotisation baisse-t-il en 2025 ?", "2025-01-01", "2025-12-31"),
+        ("How many projects had the clusters announced as of June 30, 2025?", "2025-06-30", "2025-06-30"),
+        ("Qui a parlé le 25 septembre 2025 ?", "2025-09-25", "2025-09-25"),
+        ("Since June 2024, which flags were lowered?", "2024-06-01", "9999-12-31"),
+        ("What happened on 2024-02-29?", "2024-02-29", "2024-02-29"),
+    ],
+)
+def test_other_dates_are_content_not_filters(question, date_from, date_to):
+    """A date that is not about publication names an event or the content: matched in the text, and
+    it stays in the words searched for (issue 11: "the rate for 2025" was announced in 2024)."""
+    q = analyse(question)
+    assert (q.date_from, q.date_to) == (None, None) and not q.dates_from_text
+    assert [(m.date_from, m.date_to) for m in q.content_dates] == [(date_from, date_to)]
+    assert date_from[:4] in q.retrieval_text
 
 
 @pytest.mark.parametrize(

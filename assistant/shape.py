@@ -1,0 +1,174 @@
+"""The first words of an answer: the value asked for, a Yes/No, or a list — taken from the cited quotes.
+
+Staff ask "how much", "where", "who", "which ministers": the answer opens with that value in bold
+("**$1.64 for every $100 of insurable earnings** — …"), then the supporting quotes with their `[n]`.
+The value is found inside a cited sentence (its offsets kept in `Lead`), written in the asker's
+conventions when the source is in the other language; when no cited sentence holds it, the answer
+opens with the quotes as before — never with a guess.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.convert import format_day, localize
+from assistant.models import Citation, Lead
+from assistant.text import fold, stem, tokenize
+from assistant.values import find_value, full_name, people_in
+from index.models import Release
+
+VALUE_KINDS = ("amount", "count", "date", "place", "person", "duration", "who_said")
+_ANNOUNCED = re.compile(r"\b(?:announc\w*|annonc\w*|unveil\w*|dévoil\w*|released|publi\w*)\b", re.IGNORECASE)
+_TODAY = re.compile(r"\b(?:today|aujourd['’]hui|this\s+week|cette\s+semaine)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A citation with what shaping needs: the release it quotes and how well it scored."""
+
+    citation: Citation
+    release: Release
+    score: float
+
+
+def anchors(text: str, stems: frozenset[str]) -> tuple[int, ...]:
+    """Positions in `text` of the words whose stems the question holds."""
+    return tuple(m.start() for m in re.finditer(r"[^\W_][\w'’\-]*", text) if stem(fold(m.group())) in stems)
+
+
+def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: frozenset[str]) -> Lead | None:
+    """The value of `kind` in the best-scoring cited sentence that holds one."""
+    if kind not in VALUE_KINDS:
+        return None
+    value_kind = "person" if kind == "who_said" else kind
+    if kind == "duration" or re.search(r"\bhow\s+long\b|\bcombien\s+de\s+temps\b|\bpendant\s+combien\b", fold(question)):
+        value_kind = "duration"
+    asked_noun = _asked_noun(question) if value_kind == "count" else None
+    if value_kind == "person" and _ORGANISATION.search(fold(question)):
+        return None  # "which organizations …?": a person's name would be the wrong kind of answer
+    in_question = fold(question)
+    for item in sorted(cited, key=lambda c: -c.score):
+        c = item.citation
+        if kind == "who_said":
+            speaker = _speaker(item)
+            if speaker:
+                return Lead(kind="person", shown=speaker, n=c.n, release_id=c.release_id, start=None, end=None,
+                            original=speaker)
+        if value_kind == "date" and _ANNOUNCED.search(question) and item.release.date and (
+            _TODAY.search(c.quote) or not find_value("date", c.quote, c.start)
+        ):
+            y, m, d = (int(x) for x in item.release.date.split("-"))
+            shown = format_day(y, m, d, qlang)
+            return Lead(kind="date", shown=shown, n=c.n, release_id=c.release_id, start=None, end=None, original=shown)
+        lead_sentence = c.start <= 200
+        value = find_value(value_kind, c.quote, c.start, anchors=anchors(c.quote, stems), lead=lead_sentence,
+                           noun=asked_noun, exclude=in_question)
+        if value is None:
+            continue
+        shown = localize(value.shown, value_kind, c.lang, qlang)
+        if value_kind == "person":
+            shown = full_name(shown, item.release.text)
+        return Lead(kind=value_kind, shown=shown, n=c.n, release_id=c.release_id, start=value.start, end=value.end,
+                    original=value.text)
+    return None
+
+
+_ORGANISATION = re.compile(
+    r"\b(?:organi[sz]ations?|compan(?:y|ies)|groups?|partners?|firms?|businesses|institutions?|organismes?|entreprises?|"
+    r"societes?|groupes?|partenaires?|firmes?|institutions?)\b"
+)
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(?:new\s+|more\s+|additional\s+)?([a-z][\w\-]*)|\bcombien\s+(?:de\s+|d')(?:nouveaux\s+|nouvelles\s+)?([a-z][\w\-]*)")
+
+
+def _asked_noun(question: str) -> str | None:
+    """"How many seats …?" → "seat": the count must be of that thing."""
+    m = _HOW_MANY.search(fold(question).replace("’", "'"))
+    if not m:
+        return None
+    return stem(m.group(1) or m.group(2))
+
+
+def _speaker(item: Cited) -> str | None:
+    """The record's own `speaker` field, when the cited sentence is a quote (the corpus carries it)."""
+    speaker = item.release.metadata.get("speaker") if isinstance(item.release.metadata, dict) else None
+    if not isinstance(speaker, str) or not speaker.strip() or len(speaker) > 120:
+        return None
+    quote = item.citation.quote
+    if not re.search(r"[«“\"]", quote) and not re.search(r"[«“\"]", item.release.text[max(0, item.citation.start - 300):item.citation.start]):
+        return None
+    return speaker.strip()
+
+
+def list_items(question: str, cited: list[Cited]) -> list[Lead]:
+    """Every person named in the best cited sentences, for "which ministers/people …?"."""
+    items: list[Lead] = []
+    seen: set[str] = set()
+    for item in sorted(cited, key=lambda c: -c.score)[:2]:
+        c = item.citation
+        for a, b, name in people_in(c.quote):
+            if any(name in s or s in name for s in seen):
+                continue
+            seen.add(name)
+            items.append(Lead(kind="person", shown=name, n=c.n, release_id=c.release_id, start=c.start + a,
+                              end=c.start + b, original=name))
+    return items if len(items) >= 2 else []
+
+
+_LIST_QUESTION = re.compile(
+    r"\b(?:which|what|name\s+the|list\s+the|who\s+are\s+the)\s+(?:\w+\s+)?(?:ministers|officials|people|persons|mps|"
+    r"members|premiers|speakers|leaders|organi[sz]ations|companies|groups|partners|communities|projects)\b"
+    r"|\bquel(?:le)?s\s+(?:\w+\s+)?(?:ministres|personnes|deputes|elus|organismes|organisations|entreprises|"
+    r"partenaires|communautes|projets|intervenants)\b|\b(?:nommez|enumerez|citez)\b",
+)
+
+
+def wants_list(question: str) -> bool:
+    return bool(_LIST_QUESTION.search(fold(question)))
+
+
+# Yes/no questions open with an auxiliary ("Is …?", "Did …?", « Est-ce que … ? », « … baisse-t-il ? »).
+_YES_NO = re.compile(
+    r"^(?:(?:and|so|but|et|alors|mais)\s+)?(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could|should|"
+    r"est-ce\s+qu|est-ce\s+que)\b|^[^?]*\b\w+-t-(?:il|elle|ils|elles|on)\b|^[^?]*\b(?:a|ont|est|sont|va|vont)-(?:il|elle|ils|elles|on)\b"
+)
+_WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|quel\w*|qui|quand|ou|pourquoi|comment|combien)\b")
+_DOWN = ("down", "lower", "decrease", "reduc", "fall", "drop", "cut", "less", "baiss", "diminu", "inferieur", "moins", "recul")
+_UP = ("up", "higher", "increase", "rise", "raise", "grow", "more", "hausse", "augment", "superieur", "plus", "accru")
+_NEGATION = re.compile(r"\b(?:not|no|never|n't|none|ne|n['’]|pas|jamais|aucun\w*|non)\b", re.IGNORECASE)
+
+
+def is_yes_no(question: str) -> bool:
+    folded = fold(question).replace("’", "'").strip()
+    return bool(_YES_NO.search(folded)) and not _WH.search(folded.split(",")[0][:40])
+
+
+def yes_no(question: str, cited: list[Cited], qlang: str) -> Lead | None:
+    """Yes/No when a cited sentence settles it: the direction asked (down/up) stated or contradicted,
+    or the question's own words all present without a negation. Otherwise None (no Yes/No)."""
+    words = [w for w in tokenize(question, keep_stopwords=True)]
+    asked_down = any(w.startswith(_DOWN) for w in words)
+    asked_up = any(w.startswith(_UP) for w in words) and not asked_down
+    for item in sorted(cited, key=lambda c: -c.score):
+        said = [w for w in tokenize(item.citation.quote, keep_stopwords=True)]
+        says_down = any(w.startswith(_DOWN) for w in said if w not in ("more", "plus"))
+        says_up = any(w.startswith(_UP) for w in said if w not in ("more", "plus", "up"))
+        negated = bool(_NEGATION.search(item.citation.quote))
+        answer: bool | None = None
+        if asked_down or asked_up:
+            if says_down != says_up:
+                answer = (says_down == asked_down) != negated
+        if answer is None:
+            continue
+        word = ("Oui" if answer else "Non") if qlang == "fr" else ("Yes" if answer else "No")
+        return Lead(kind="yes" if answer else "no", shown=word, n=item.citation.n, release_id=item.citation.release_id,
+                    start=None, end=None, original="")
+    return None
+
+
+_FORGED = re.compile(r"\[(\s*\d{1,4}\s*)\]")
+
+
+def defuse(quote: str) -> str:
+    """A quote as it may appear in an answer: its own "[2]" can never pass for a citation marker,
+    nor its "**" for emphasis (the verbatim quote stays in `Citation.quote`)."""
+    return _FORGED.sub("［\\1］", quote).replace("**", "∗∗")

@@ -1,0 +1,115 @@
+"""The evidence an answer rests on, measured so that the abstention policy can weigh it.
+
+Topic overlap alone cannot tell a near miss from an answer: "How many family doctors will Ontario
+hire in 2025?" finds a release about doctors. So besides coverage and similarity, the signals check
+the question's *specifics* — names, places, numbers, years — in the cited sentences themselves (not
+only somewhere in the release), and whether those sentences hold the kind of value asked for.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from assistant.abstain import Signals
+from assistant.dates import mentions_range
+from assistant.extractive import Sentence, Terms, word_index
+from assistant.places import mentions
+from assistant.question import Question
+from assistant.text import fold, stem, tokenize
+from assistant.values import find_value
+from index.models import Release
+
+VALUE_KINDS = ("amount", "count", "date", "place", "person")
+_TITLE_CACHE: dict[str, frozenset[str]] = {}
+
+
+def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Release], q: Question,
+                    release_of: Callable[[str], Release | None],
+                    semantic_of: Callable[[str, str], float | None]) -> Signals:
+    best = max(chosen, key=lambda s: s.score)
+    cross = best.lang != q.lang
+    focus_weights = {s: w for s, w in terms.weights.items() if s in terms.focus}
+    focus_total = sum(focus_weights.values()) or 1.0
+    context: set[str] = set()
+    for sent in chosen:
+        context |= sent.matched
+        context |= {s for s in terms.weights if s in _title_stems(sent.hit.title)}
+    context_coverage = sum(w for s, w in focus_weights.items() if s in context) / focus_total
+    found = in_sentences = numbers_present = 1.0
+    if terms.specifics:
+        texts = [releases[rid] for rid in {s.release_id for s in chosen} if rid in releases]
+        texts += [r for r in (release_of(t) for t in {t for s in chosen for t in s.hit.translations}) if r]
+        indexes = [word_index(r) for r in texts]
+        # A name counts as present when most of its words are ("Nouveau-Brunswick" for "New Brunswick");
+        # across languages, where a translated name keeps only some words, when any of them is.
+        need = (lambda group: 1) if cross else (lambda group: max(1, len(group) / 2))
+        names = terms.specific_names if len(terms.specific_names) == len(terms.specifics) else ("",) * len(terms.specifics)
+
+        def present(group: frozenset[str], name: str) -> bool:
+            place = [mentions(ix.letters, name) for ix in indexes] if name else [None]
+            if place[0] is not None:  # a province: any of its French, English or short names
+                return any(place)
+            if name.isupper() and len(name) >= 4 and any(fold(name) in ix.folded for ix in indexes):
+                return True  # an acronym inside a longer one: "SLGBTQI" in "2SLGBTQI+"
+            return sum(any(ix.has(s) for ix in indexes) for s in group) >= need(group)
+
+        found = sum(1 for g, name in zip(terms.specifics, names) if present(g, name)) / len(terms.specifics)
+        numbers = [next(iter(g)) for g in terms.specifics if len(g) == 1 and next(iter(g)).isdigit()]
+        numbers_present = float(all(any(ix.has(n) for ix in indexes) for n in numbers))
+        stems = frozenset().union(*(s.stems for s in chosen))
+        in_sentences = sum(1 for g in terms.specifics if len(g & stems) >= need(g)) / len(terms.specifics)
+    coverage = best.focus_coverage
+    followup = bool(set(terms.subject_weights) - set(terms.focus))
+    if followup:
+        # A follow-up's own words are few ("When does he start?"): its subject is carried in.
+        coverage = 0.5 * best.focus_coverage + 0.5 * best.release_coverage
+    semantic = semantic_of(q.text if not followup else q.retrieval_text, best.text)
+    kind_value = 1.0
+    if q.kind in VALUE_KINDS:
+        question_folded = fold(q.text)
+        kind_value = 1.0 if any(find_value(q.kind, s.text, s.start, exclude=question_folded) for s in chosen) else 0.0
+    dates_present = 1.0
+    for mention in q.content_dates:
+        # "as of June 30, 2024": said in a cited sentence, or the release is of that date; a whole year
+        # ("the rate for 2025") may be stated anywhere in the cited release.
+        whole_year = mention.date_from[5:] == "01-01" and mention.date_to[5:] == "12-31"
+        if not any(mentions_range(s.text, mention.date_from, mention.date_to)
+                   or _dated(releases.get(s.release_id), mention.date_from, mention.date_to) for s in chosen) and not (
+                whole_year and any(word_index(r).has(mention.date_from[:4])
+                                   for r in _cited_releases(chosen, releases, release_of))):
+            dates_present = 0.0
+    return Signals(
+        dates_present=dates_present,
+        coverage=round(coverage, 4),
+        context_coverage=round(context_coverage, 4),
+        specifics=round(found, 4),
+        n_specifics=len(terms.specifics),
+        dense=round(float(best.hit.dense_score or 0.0), 4),
+        cue=min(1.0, max(s.cue for s in chosen)) if q.kind != "other" else 1.0,
+        cross_language=cross,
+        semantic=None if semantic is None else round(semantic, 4),
+        followup=followup,
+        sentence_specifics=round(in_sentences, 4),
+        kind_value=kind_value,
+        numbers_present=numbers_present,
+    )
+
+
+def _title_stems(title: str) -> frozenset[str]:
+    cached = _TITLE_CACHE.get(title)
+    if cached is None:
+        cached = frozenset(stem(t) for t in tokenize(title, keep_stopwords=True))
+        if len(_TITLE_CACHE) > 4096:
+            _TITLE_CACHE.clear()
+        _TITLE_CACHE[title] = cached
+    return cached
+
+
+def _cited_releases(chosen: list[Sentence], releases: dict[str, Release],
+                    release_of: Callable[[str], Release | None]) -> list[Release]:
+    ids = {s.release_id for s in chosen} | {t for s in chosen for t in s.hit.translations}
+    out = [releases.get(i) or release_of(i) for i in ids]
+    return [r for r in out if r is not None]
+
+
+def _dated(release: Release | None, date_from: str, date_to: str) -> bool:
+    return bool(release and release.date and date_from <= release.date <= date_to)

@@ -1,0 +1,54 @@
+"""Values found inside quoted sentences (assistant/values.py): the figure, place or person asked for."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.values import find_value, full_name, people_in
+
+
+@pytest.mark.parametrize("kind, sentence, value", [
+    ("amount", "For 2025, employees will pay $1.64 for every $100 of insurable earnings.",
+     "$1.64 for every $100 of insurable earnings"),
+    ("amount", "July 22, 2024 — The Government of Canada is investing $74 million in small craft harbours.", "$74 million"),
+    ("amount", "Les gouvernements investissent conjointement 163,5 millions de dollars dans la planification.",
+     "163,5 millions de dollars"),
+    ("amount", "un investissement conjoint de plus de 57 millions de dollars sur cinq ans pour renforcer",
+     "plus de 57 millions de dollars sur cinq ans"),
+    ("amount", "Canada will commit up to $300 million to support trade in clean hydrogen.", "up to $300 million"),
+    ("count", "L'édition de 2025 a réuni plus de 6 000 leaders, experts et chercheurs.", "plus de 6 000 leaders"),
+    ("count", "funding of up to $1.6 million, to be shared among four 2SLGBTQI+ organizations located in Atlantic Canada.",
+     "four 2SLGBTQI+ organizations"),
+    ("place", "MONTRÉAL, le 25 sept. 2025 /CNW/ - Cette semaine, la ministre de l'Industrie", "Montréal"),
+    ("place", "GATINEAU (Québec), le 27 juin 2024 — Les gouvernements du Canada et du Québec", "Gatineau"),
+    ("date", "Works will begin in May 2026 and end in fall 2027.", "May 2026"),
+    ("date", "June 27, 2024 — Canada is moving into the final stages of work on Canadarm3.", "June 27, 2024"),
+    ("person", "PORT HAWKESBURY, Nova Scotia, July 31, 2024 — Speaking in Port Hawkesbury, the Minister of Energy "
+               "and Natural Resources, Jonathan Wilkinson, announced", "Jonathan Wilkinson"),
+    ("duration", "plus de 57 millions de dollars sur cinq ans", "cinq ans"),
+])
+def test_the_value_of_the_kind_asked(kind, sentence, value):
+    found = find_value(kind, sentence, 100)
+    assert found is not None and found.shown == value
+    assert sentence[found.start - 100 : found.end - 100] == found.text  # offsets into the release
+
+
+def test_a_rates_unit_is_not_an_amount():
+    assert find_value("amount", "the two-cent reduction applies to every $100 of those earnings", 0) is None
+
+
+def test_a_count_must_count_the_thing_asked():
+    sentence = "The Government of B.C. is providing $10.4 million for a new, 95-seat Hornby Island school"
+    assert find_value("count", sentence, 0, noun="seat").shown.startswith("95-seat")
+    assert find_value("count", "Three projects in St. Anthony receive support.", 0, noun="seat") is None
+
+
+def test_a_value_the_question_names_is_not_its_answer():
+    sentence = "VANCOUVER — The minister will announce funding in Squamish."
+    assert find_value("place", sentence, 0, exclude="where in squamish?", lead=True).shown == "Vancouver"
+
+
+def test_people_and_full_names():
+    sentence = ("la ministre de l'Industrie, l'honorable Mélanie Joly, et le ministre de l'Intelligence artificielle, "
+                "l'honorable Evan Solomon, ont participé")
+    assert [name for _, _, name in people_in(sentence)] == ["Mélanie Joly", "Evan Solomon"]
+    assert full_name("ministre Joly", "… l'honorable Mélanie Joly, ministre de l'Industrie …") == "Mélanie Joly"
