@@ -137,11 +137,16 @@ class ChatBackend:
         self._lock = threading.Lock()
         self._catalog: tuple[str, DepartmentCatalog] | None = None
 
-    def assistant(self) -> AssistantLike:
-        """The open Assistant, following a re-ingest; IndexUnavailable says why there is none."""
+    def assistant(self, *, follow: bool = True) -> AssistantLike:
+        """The open Assistant, following a re-ingest; IndexUnavailable says why there is none.
+
+        `follow=False` skips the look at the index folder: the reads that render an answer
+        (its releases, their translations) use the generation its question already checked.
+        """
         current = self._assistant
         if current is not None:
-            self._follow_reingest(current)
+            if follow:
+                self._follow_reingest(current)
             return current
         with self._lock:
             if self._assistant is not None:
@@ -180,7 +185,7 @@ class ChatBackend:
     def release(self, release_id: str) -> Release | None:
         """The full release (for quoting), or None when it cannot be read."""
         try:
-            return self.assistant().retriever.release(release_id)
+            return self.assistant(follow=False).retriever.release(release_id)
         except Exception as exc:  # noqa: BLE001 - a missing passage must not break the answer
             log.warning("release %s not readable: %s", release_id, exc)
             return None
@@ -188,7 +193,7 @@ class ChatBackend:
     def translations(self, release_id: str) -> list[Release]:
         """The same announcement in its other languages (for "also in: <title>")."""
         try:
-            return self.assistant().retriever.translations(release_id)
+            return self.assistant(follow=False).retriever.translations(release_id)
         except Exception as exc:  # noqa: BLE001
             log.warning("translations of %s not readable: %s", release_id, exc)
             return []
@@ -199,7 +204,7 @@ class ChatBackend:
         cached = self._catalog
         if cached is not None and cached[0] == stats.generation:
             return cached[1]
-        catalog = DepartmentCatalog.build(stats.departments, self.assistant().retriever)
+        catalog = DepartmentCatalog.build(stats.departments, self.assistant(follow=False).retriever)
         self._catalog = (stats.generation, catalog)
         return catalog
 

@@ -218,3 +218,14 @@ def test_concurrent_rest_questions_are_all_answered(basic):
         answers = list(pool.map(lambda _: basic.post("/api/ask", json={"question": question}), range(20)))
     assert all(a.status_code == 200 for a in answers)
     assert all(a.json()["text"] == alone["text"] for a in answers)
+
+
+def test_gradio_client_logs_in_with_the_same_users_file(locked_app, credentials):
+    from gradio_client import Client
+
+    client = Client(locked_app.url, auth=credentials, analytics_enabled=False, verbose=False)
+    answer = client.predict("How much will Nova Scotia small craft harbours receive?", None, "", "", "", "", "",
+                            api_name="/ask")
+    assert "$74 million" in answer["text"]
+    with pytest.raises(ValueError, match="Could not login"):  # Gradio answers 400 to a wrong password
+        Client(locked_app.url, auth=("alice", "wrong password"), analytics_enabled=False, verbose=False)
