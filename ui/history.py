@@ -166,12 +166,15 @@ def write_saved(conversations: list[SavedConversation]) -> dict[str, Any]:
     payload: list[dict[str, Any]] = []
     size = 0
     for conv in sorted(conversations, key=lambda c: c.updated, reverse=True)[:MAX_SAVED_CONVERSATIONS]:
-        entry = {"id": conv.id, "title": conv.title, "updated": conv.updated,
-                 "turns": [turn_to_saved(t) for t in conv.turns[-MAX_SAVED_TURNS:]]}
-        size += len(json.dumps(entry, ensure_ascii=False))
-        if size > MAX_SAVED_BYTES and payload:
+        turns = [turn_to_saved(t) for t in conv.turns[-MAX_SAVED_TURNS:]]
+        sizes = [len(json.dumps(t, ensure_ascii=False)) for t in turns]
+        while turns and size + sum(sizes) + 200 > MAX_SAVED_BYTES:  # the oldest turns go first
+            turns.pop(0)
+            sizes.pop(0)
+        if not turns:
             break
-        payload.append(entry)
+        payload.append({"id": conv.id, "title": conv.title, "updated": conv.updated, "turns": turns})
+        size += sum(sizes) + 200
     return {"version": 1, "conversations": payload}
 
 
