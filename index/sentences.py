@@ -34,7 +34,7 @@ NUMBER_ABBREVIATIONS = frozenset("No no Nos nos N° art Art p pp vol Vol fig Fig
 # "at 11:00 a.m. (or according to…)". Before a capital they may end one.
 _BEFORE_PARENTHESIS = frozenset("Inc Ltd Ltée Corp Co Cie Bros a.m p.m".split())
 
-_END = re.compile(r"[.!?…]+(?:[»”\"’)\]]| [»”])*(?=\s)")
+_END = re.compile(r"(?<![.!?…])[.!?…]++(?:[»”\"’)\]]| [»”])*(?=\s)")  # run start only, taken whole: linear
 # Whitespace-collapsed scrapes: "…at home.“Currently…", "…East Vancouver.Located along…".
 _COLLAPSED = re.compile(
     r"(?<=[a-zà-öø-ÿ0-9)][.!?])[”\"’]?(?=[“\"«][A-ZÀ-ÖØ-Þ])|(?<=[a-zà-öø-ÿ]{2}[.!?])[”\"’]?(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])"
