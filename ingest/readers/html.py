@@ -68,6 +68,8 @@ def parse_html_document(text: str, path: Path) -> Release | Problem:
     for key in ("description", "keywords"):
         if meta.get(key):
             metadata[key] = meta[key]
+    if meta.get("dcterms.type"):
+        metadata["type"] = meta["dcterms.type"]  # "news release", "media advisory": searchable
     department = next((meta[k] for k in _DEPARTMENT_META if meta.get(k)), "")
     if department:
         metadata[DEPARTMENT_KEY] = department  # from the page's own metadata, never from its file name
