@@ -17,11 +17,11 @@ from ui.backend import ChatBackend, ChatInputError, IndexUnavailable, check_filt
 from ui.examples import Examples
 from ui.feedback import FeedbackLog, FeedbackRecord, FeedbackRefused
 from ui.history import (
-    SavedConversation,
     Turn,
     delete,
     history_for,
     new_conversation_id,
+    owned_by,
     read_saved,
     rename,
     upsert,
@@ -170,43 +170,47 @@ class ChatApp:
         return chat
 
     # -- conversations kept in the browser ------------------------------------------------
-    def saved_choices(self, saved: object, ui_lang: str) -> list[tuple[str, str]]:
-        return [(f"{c.title} · {c.updated[:10]}", c.id) for c in read_saved(saved)]
+    def saved_choices(self, saved: object, owner: str) -> list[tuple[str, str]]:
+        return [(f"{c.title} · {c.updated[:10]}", c.id) for c in owned_by(read_saved(saved), owner)]
 
-    def on_load_saved(self, saved: object, ui_lang: str) -> Any:
-        choices = self.saved_choices(saved, ui_lang)
-        return gr.update(choices=choices, value=None, label=t(ui_lang, "saved_label"))
+    def on_load_saved(self, saved: object, ui_lang: str, request: gr.Request | None = None) -> Any:
+        return gr.update(choices=self.saved_choices(saved, _owner(request)), value=None)
 
-    def save(self, conv: list[Turn] | None, conv_id: str | None, saved: object, ui_lang: str) -> tuple[Any, Any, Any]:
+    def save(self, conv: list[Turn] | None, conv_id: str | None, saved: object, ui_lang: str,
+             request: gr.Request | None = None) -> tuple[Any, Any, Any]:
         """After an answer: the conversation written into the browser's list (saved, its id, the list)."""
         if not conv:
             return gr.skip(), gr.skip(), gr.skip()
+        owner = _owner(request)
         conv_id = conv_id or new_conversation_id()
-        conversations = upsert(read_saved(saved), conv_id, conv)
-        value = write_saved(conversations)
-        return value, conv_id, gr.update(choices=self.saved_choices(value, ui_lang), value=conv_id)
+        value = write_saved(upsert(read_saved(saved), conv_id, conv, owner))
+        return value, conv_id, gr.update(choices=self.saved_choices(value, owner), value=conv_id)
 
-    def open_saved(self, selected: str | None, saved: object, ui_lang: str) -> tuple[Any, ...]:
+    def open_saved(self, selected: str | None, saved: object, ui_lang: str,
+                   request: gr.Request | None = None) -> tuple[Any, ...]:
         """Show a saved conversation again (re-rendered here from its data, never as stored HTML)."""
-        found = next((c for c in read_saved(saved) if c.id == selected), None)
+        found = next((c for c in owned_by(read_saved(saved), _owner(request)) if c.id == selected), None)
         if found is None:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         chat = self.render_turns(found.turns, ui_lang)
         return chat, chat, found.turns, found.id, found.title
 
-    def rename_saved(self, selected: str | None, title: str, saved: object, ui_lang: str) -> tuple[Any, Any]:
-        conversations: list[SavedConversation] = read_saved(saved)
+    def rename_saved(self, selected: str | None, title: str, saved: object, ui_lang: str,
+                     request: gr.Request | None = None) -> tuple[Any, Any]:
         if not selected or not (title or "").strip():
             return gr.skip(), gr.skip()
-        value = write_saved(rename(conversations, selected, title))
-        return value, gr.update(choices=self.saved_choices(value, ui_lang), value=selected)
+        owner = _owner(request)
+        value = write_saved(rename(read_saved(saved), selected, title, owner))
+        return value, gr.update(choices=self.saved_choices(value, owner), value=selected)
 
-    def delete_saved(self, selected: str | None, conv_id: str | None, saved: object, ui_lang: str) -> tuple[Any, ...]:
+    def delete_saved(self, selected: str | None, conv_id: str | None, saved: object, ui_lang: str,
+                     request: gr.Request | None = None) -> tuple[Any, ...]:
         """Forget a conversation; if it is the one on screen, the screen starts a new one."""
         if not selected:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        value = write_saved(delete(read_saved(saved), selected))
-        choices = gr.update(choices=self.saved_choices(value, ui_lang), value=None)
+        owner = _owner(request)
+        value = write_saved(delete(read_saved(saved), selected, owner))
+        choices = gr.update(choices=self.saved_choices(value, owner), value=None)
         if selected == conv_id:
             return value, choices, [], [], [], None
         return value, choices, gr.skip(), gr.skip(), gr.skip(), gr.skip()
@@ -288,3 +292,8 @@ def _session(request: gr.Request | None) -> str:
     if request is None:
         return ""
     return str(request.username or request.session_hash or "")
+
+
+def _owner(request: gr.Request | None) -> str:
+    """Whose saved conversations these are: the logged-in name, "" without a login."""
+    return str(request.username or "") if request is not None else ""

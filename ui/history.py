@@ -67,6 +67,11 @@ class SavedConversation:
     title: str
     updated: str
     turns: list[Turn]
+    owner: str = ""  # the logged-in name ("" without a login): people sharing a browser see their own
+
+
+def owned_by(conversations: list[SavedConversation], owner: str) -> list[SavedConversation]:
+    return [c for c in conversations if c.owner == owner]
 
 
 def new_conversation_id() -> str:
@@ -154,7 +159,8 @@ def read_saved(value: object) -> list[SavedConversation]:
             if not turns:
                 continue
             out.append(SavedConversation(id=_str(item.get("id"), 32), title=_str(item.get("title"), TITLE_CHARS),
-                                         updated=_str(item.get("updated", ""), 40), turns=turns))
+                                         updated=_str(item.get("updated", ""), 40), turns=turns,
+                                         owner=_str(item.get("owner", ""), 64)))
         except (ValueError, TypeError):
             continue
     out.sort(key=lambda c: c.updated, reverse=True)
@@ -173,26 +179,29 @@ def write_saved(conversations: list[SavedConversation]) -> dict[str, Any]:
             sizes.pop(0)
         if not turns:
             break
-        payload.append({"id": conv.id, "title": conv.title, "updated": conv.updated, "turns": turns})
+        payload.append({"id": conv.id, "title": conv.title, "updated": conv.updated, "owner": conv.owner,
+                        "turns": turns})
         size += sum(sizes) + 200
     return {"version": 1, "conversations": payload}
 
 
-def upsert(conversations: list[SavedConversation], conv_id: str, turns: list[Turn]) -> list[SavedConversation]:
-    """The list with conversation `conv_id` holding `turns` (created, titled by its first question)."""
-    kept = [c for c in conversations if c.id != conv_id]
-    old = next((c for c in conversations if c.id == conv_id), None)
+def upsert(conversations: list[SavedConversation], conv_id: str, turns: list[Turn],
+           owner: str = "") -> list[SavedConversation]:
+    """The list with `owner`'s conversation `conv_id` holding `turns` (created, titled by its first question)."""
+    kept = [c for c in conversations if not (c.id == conv_id and c.owner == owner)]
+    old = next((c for c in conversations if c.id == conv_id and c.owner == owner), None)
     title = old.title if old is not None else turns[0].question[:TITLE_CHARS]
-    return [SavedConversation(conv_id, title, _now(), list(turns)), *kept]
+    return [SavedConversation(conv_id, title, _now(), list(turns), owner), *kept]
 
 
-def rename(conversations: list[SavedConversation], conv_id: str, title: str) -> list[SavedConversation]:
+def rename(conversations: list[SavedConversation], conv_id: str, title: str,
+           owner: str = "") -> list[SavedConversation]:
     title = " ".join(title.split())[:TITLE_CHARS]
     for conv in conversations:
-        if conv.id == conv_id and title:
+        if conv.id == conv_id and conv.owner == owner and title:
             conv.title = title
     return conversations
 
 
-def delete(conversations: list[SavedConversation], conv_id: str) -> list[SavedConversation]:
-    return [c for c in conversations if c.id != conv_id]
+def delete(conversations: list[SavedConversation], conv_id: str, owner: str = "") -> list[SavedConversation]:
+    return [c for c in conversations if not (c.id == conv_id and c.owner == owner)]

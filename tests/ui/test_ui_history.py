@@ -94,3 +94,13 @@ def test_script_history_keeps_only_role_and_text_messages():
              {"role": "assistant", "content": "b", "extra": 1}]
     assert clean_history(messy) == [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]
     assert clean_history("not a list") == []
+
+
+def test_people_sharing_a_browser_see_their_own_conversations():
+    from ui.history import owned_by
+
+    convs = upsert(upsert([], "a", [_turn("alice's")], owner="alice"), "b", [_turn("bob's")], owner="bob")
+    convs = read_saved(write_saved(convs))
+    assert [c.title for c in owned_by(convs, "alice")] == ["alice's"]
+    assert [c.id for c in delete(convs, "a", owner="bob")] == ["b", "a"]  # not bob's to delete
+    assert next(c for c in rename(convs, "a", "mine now", owner="bob") if c.id == "a").title == "alice's"
