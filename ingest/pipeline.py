@@ -199,7 +199,8 @@ def _decide_one(writer: IndexWriter, item: _Prepared, report: IngestReport,
         report.unchanged += 1
     else:
         report.duplicates += 1
-        writer.add_alias(release.id, status.duplicate_of)
+        if status.duplicate_of:
+            writer.add_alias(release.id, status.duplicate_of)
     return False
 
 
@@ -208,9 +209,8 @@ def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestRepo
     if not batch:
         return
     t0 = time.perf_counter()
-    vectors = attempt("embed", batch[0].path, batch[0].line, _embed, writer, batch, bar, threads) if len(batch) > 1 else None
-    if not isinstance(vectors, np.ndarray):
-        vectors = None
+    together = attempt("embed", batch[0].path, batch[0].line, _embed, writer, batch, bar, threads) if len(batch) > 1 else None
+    vectors = together if isinstance(together, np.ndarray) else None
     report.embed_seconds += time.perf_counter() - t0
     offset = 0
     for item in batch:
@@ -220,11 +220,12 @@ def _store_batch(writer: IndexWriter, batch: list[_Prepared], report: IngestRepo
             offset += n
         else:
             t0 = time.perf_counter()
-            mine = attempt("embed", item.path, item.line, _embed, writer, [item], bar, threads)
+            alone = attempt("embed", item.path, item.line, _embed, writer, [item], bar, threads)
             report.embed_seconds += time.perf_counter() - t0
-            if isinstance(mine, Problem):
-                report.reject(mine)
+            if isinstance(alone, Problem):
+                report.reject(alone)
                 continue
+            mine = alone
         result = writer.upsert(item.release, item.chunks, mine)
         if result.status == "added":
             report.added += 1
@@ -257,7 +258,8 @@ def _progress_bar(enabled: bool, stream: TextIO):
 
 def remove_releases(index_dir: str | Path, release_ids: Iterable[str]) -> tuple[list[str], list[str]]:
     """Delete releases by id; returns (removed, not found)."""
-    removed, missing = [], []
+    removed: list[str] = []
+    missing: list[str] = []
     with IndexWriter.open(index_dir, create=False) as writer:
         for rid in release_ids:
             (removed if writer.remove(rid) else missing).append(rid)

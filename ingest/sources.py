@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,13 +97,8 @@ def _walk(folder: Path, visited: set[tuple[int, int]], excluded: set[tuple[int, 
         yield Problem(str(folder), None, "symbolic link loop (folder already visited), skipped")
         return
     visited = visited | {key}
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as exc:
-        yield Problem(str(folder), None, f"cannot list folder: {_os_message(exc)}")
-        return
-    if is_index_folder(e.name for e in entries):
-        yield Skipped(str(folder), INDEX_FOLDER_MESSAGE)
+    entries = yield from _list(folder)
+    if entries is None:
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -123,6 +118,19 @@ def _walk(folder: Path, visited: set[tuple[int, int]], excluded: set[tuple[int, 
         elif is_supported(path):
             message = _broken_link_message(path) if entry.is_symlink() else "not a regular file"
             yield Problem(str(path), None, message)
+
+
+def _list(folder: Path) -> Generator[Problem | Skipped, None, list[os.DirEntry] | None]:
+    """The folder's entries by name, or None (after saying why) when it cannot or must not be read."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Problem(str(folder), None, f"cannot list folder: {_os_message(exc)}")
+        return None
+    if is_index_folder(e.name for e in entries):
+        yield Skipped(str(folder), INDEX_FOLDER_MESSAGE)
+        return None
+    return entries
 
 
 def _check_file(path: Path, *, explicit: bool) -> Iterator[Path | Problem]:

@@ -34,7 +34,7 @@ def read_jsonl(path: Path) -> Iterator[Release | Problem]:
             return
         fh.seek(0)
         codec = bom_encoding(head)
-        lines: Iterator[bytes] | Iterator[str]
+        lines: Iterator[bytes | str]
         if codec in ("utf-16", "utf-32"):
             lines = iter(io.TextIOWrapper(fh, encoding=codec, errors="replace", newline=None))
         else:

@@ -79,24 +79,10 @@ def record_to_release(obj: Any, path: Path, line: int | None, *, where: str = ""
     except _WrongType as exc:
         return Problem(str(path), line, f"{prefix}{exc}")
     warnings = _record_warnings(obj.get(WARNINGS_KEY))
-    fields: dict[str, str] = {}
-    for key in _OPTIONAL_TEXT_FIELDS:
-        try:
-            fields[key] = _as_str(obj.get(key), key)
-        except _WrongType as exc:
-            fields[key] = ""
-            warnings.append(f"{exc}; ignored")
+    fields = {key: _optional_text(obj, key, warnings) for key in _OPTIONAL_TEXT_FIELDS}
     if not rec_id:
         rec_id = "rec-" + stable_hash(file_label(path.name), str(line if line is not None else where), text)
-    date = ""
-    for key in ("date", *_DATE_FALLBACKS):
-        try:
-            date = _as_str(obj.get(key), key)
-        except _WrongType as exc:
-            warnings.append(f"{exc}; ignored")
-            continue
-        if date:
-            break
+    date = next((d for key in ("date", *_DATE_FALLBACKS) if (d := _optional_text(obj, key, warnings))), "")
     metadata = {k: v for k, v in obj.items() if k not in _RECORD_FIELDS and k not in (LINE_KEY, WARNINGS_KEY)}
     if warnings:
         metadata[WARNINGS_KEY] = warnings
@@ -114,6 +100,15 @@ def record_to_release(obj: Any, path: Path, line: int | None, *, where: str = ""
         pair_id=fields["pair_id"] or None,
         metadata=metadata,
     )
+
+
+def _optional_text(obj: dict[str, Any], key: str, warnings: list[str]) -> str:
+    """A field the release can live without: its text, or "" and a warning when of the wrong type."""
+    try:
+        return _as_str(obj.get(key), key)
+    except _WrongType as exc:
+        warnings.append(f"{exc}; ignored")
+        return ""
 
 
 def _as_str(value: Any, key: str) -> str:

@@ -8,7 +8,6 @@ rejected naming its file, line, stage and error while the two others are stored.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -78,7 +78,7 @@ def _check(tmp_path: Path, pieces: list[str], ext: str, size: int) -> None:
     assert seconds < BUDGET_SECONDS, f"{seconds:.1f} s for {size:,} chars of {pieces!r} as {ext}"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(recipe=recipe, size=st.integers(min_value=1, max_value=64_000))
 def test_readers_and_cleaning_are_fast_and_keep_offsets_on_hostile_text(tmp_path, recipe, size):
     pieces, ext = recipe
@@ -86,7 +86,7 @@ def test_readers_and_cleaning_are_fast_and_keep_offsets_on_hostile_text(tmp_path
 
 
 @pytest.mark.slow
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(recipe=recipe, size=st.integers(min_value=64_000, max_value=1_000_000))
 def test_up_to_a_megabyte_of_hostile_text_stays_within_budget(tmp_path, recipe, size, record_property):
     pieces, ext = recipe

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from reliability_support import EXIT_USAGE, REPO_ROOT, child_env, run_cli, write_jsonl
 
 from index.retriever import Retriever
 from ingest.pipeline import EXIT_REJECTED, IngestReport, ingest_paths
-from reliability_support import EXIT_USAGE, REPO_ROOT, child_env, run_cli, write_jsonl
 
 FRENCH = ("Le ministère annonce une aide financière à Québec : les élèves, les héros de l’été et "
           "l’œuvre de la fondation recevront 5 € chacun. « Ça compte », déclare la ministre à Trois-Rivières.")
@@ -172,7 +172,7 @@ def cli_run(inputs, missing_path, tmp_path_factory) -> subprocess.CompletedProce
 
 def _cli_line(cli_run, path: Path, line: int | None = None) -> str:
     where = f"{path}:{line}:" if line is not None else f"{path}:"
-    found = [l for l in cli_run.stderr.splitlines() if where in l]
+    found = [text for text in cli_run.stderr.splitlines() if where in text]
     assert found, f"stderr does not name {where}\n{cli_run.stderr}"
     return found[0]
 
