@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.embedders import BaseEmbedder, get_embedder
+from index.embedders import BaseEmbedder, UnknownEmbedder, embedder_for_index, get_embedder
 from index.errors import EmbedderMismatch, IndexBusy, IndexNotFound
 from index.lexical import date_ordinal
 from index.models import Chunk, Release
@@ -122,10 +122,15 @@ class PostgresWriter:
                                  (embedder.name, embedder.dim, now_iso()))
             else:
                 built_with = existing[0]
-                if embedder_name and get_embedder(embedder_name).name != built_with:
-                    raise EmbedderMismatch(f"{location}: built with embedder {built_with!r}, not {embedder_name!r}; "
+                try:  # the database names an installed embedder; a model folder only if the user named it
+                    embedder = embedder_for_index(built_with, embedder_name)
+                except UnknownEmbedder as exc:
+                    if embedder_name:
+                        raise
+                    raise EmbedderMismatch(f"{location}: {exc}") from exc
+                if embedder.name != built_with:
+                    raise EmbedderMismatch(f"{location}: built with embedder {built_with!r}, not {embedder.name!r}; "
                                            f"use --embedder {built_with} or another database")
-                embedder = get_embedder(built_with)
             register_vector(conn)
             return cls(uri, conn, embedder)
         except BaseException:

@@ -70,6 +70,17 @@ def test_a_crashed_writer_leaves_nothing_visible_and_is_undone(pg_database, tmp_
     assert retriever.reload_if_changed() and retriever.stats().releases == 3
 
 
+def test_a_database_built_with_another_embedder_is_refused(pg_database, tmp_path):
+    from index.errors import EmbedderMismatch
+    from index.writer import IndexWriter
+
+    ingest_paths([_jsonl(tmp_path / "a.jsonl", RECORDS[:1])], pg_database, progress=False)
+    with pytest.raises(EmbedderMismatch, match="built with embedder 'use', not 'e5'"):
+        IndexWriter.open(pg_database, embedder_name="e5")
+    with pytest.raises(EmbedderMismatch, match="built with embedder 'use'"):
+        Retriever.open(pg_database, embedder="e5")
+
+
 def test_one_writer_at_a_time(pg_database, tmp_path):
     from index.writer import IndexWriter
 
