@@ -13,7 +13,8 @@ from assistant.extractive import Sentence
 from assistant.models import Answer, Citation, Draft, Lead, Source
 from assistant.overview import overview_answer, wants_overview
 from assistant.render import Piece, compose, date_range, message, not_found
-from assistant.shape import Cited, defuse, is_yes_no, lead_value, list_items, wants_list, yes_no
+from assistant.shape import (Cited, defuse, is_yes_no, lead_value, list_items, quoted_list, speakers, wants_list,
+                             yes_no)
 from assistant.text import Span
 from index.models import Release
 
@@ -55,8 +56,11 @@ def extractive_answer(source: Source, draft: Draft, notice: str | None, *, sugge
     lead: Lead | None = None
     items: list[Lead] = []
     form = "quote"
-    if q.kind in ("person",) and wants_list(q.text):
+    if q.kind in ("person", "who_said") and wants_list(q.text):
         items = list_items(q.text, cited)
+        if quoted_list(q.text):
+            items = _speakers(source, draft, citations, cited, pieces) or items
+            body = compose(pieces, q.lang)
     if items:
         form = "list"
         body = "\n".join(f"- **{defuse(i.shown)}** [{i.n}]" for i in items) + "\n\n" + body
@@ -147,6 +151,39 @@ def chunk_containing(source: Source, release_id: str, span: Span) -> str | None:
     return None
 
 
+def _probe(source: Source, draft: Draft, sent: Sentence, n: int) -> Cited | None:
+    """A candidate sentence as a citation numbered `n` (in the asker's language where it can be)."""
+    quoted = in_answer_language(source, sent, draft)
+    if quoted is None:
+        return None
+    release, span, chunk_id = quoted
+    if release.text[span.start : span.end] != span.text:
+        return None
+    return Cited(Citation(n=n, release_id=release.id, chunk_id=chunk_id, title=release.title, date=release.date,
+                          url=release.url, lang=release.lang, quote=span.text, start=span.start, end=span.end,
+                          source=release.source), release, sent.score)
+
+
+def _speakers(source: Source, draft: Draft, citations: list[Citation], cited: list[Cited],
+              pieces: list[Piece]) -> list[Lead]:
+    """"Which ministers are quoted …?": every speaker of the best release, each line cited to the
+    sentence that names them (added to the citations when not already quoted)."""
+    probes = [p for p in (_probe(source, draft, s, 0) for s in draft.pool) if p is not None]
+    items = []
+    for item in speakers(cited, cited + probes):
+        known = next((c for c in citations if c.release_id == item.release_id and c.start <= (item.start or -1) < c.end),
+                     None)
+        if known is None:
+            probe = next(p for p in probes if p.citation.start <= (item.start or -1) < p.citation.end)
+            known = replace(probe.citation, n=len(citations) + 1)
+            citations.append(known)
+            cited.append(Cited(known, probe.release, probe.score))
+            pieces.append(Piece(defuse(known.quote), known.n, probe.release.id, probe.release.lang,
+                                probe.release.date, probe.release.title))
+        items.append(replace(item, n=known.n))
+    return items
+
+
 def _settling_sentence(source: Source, draft: Draft, citations: list[Citation]) -> Cited | None:
     """A candidate not chosen that settles a yes/no question ("Both rates are two cents lower"), from a
     release already cited: the next citation to add."""
@@ -156,15 +193,7 @@ def _settling_sentence(source: Source, draft: Draft, citations: list[Citation]) 
         if sent.release_id not in releases or any(c.release_id == sent.release_id and c.start == sent.start
                                                   for c in citations):
             continue
-        quoted = in_answer_language(source, sent, draft)
-        if quoted is None:
-            continue
-        release, span, chunk_id = quoted
-        if release.text[span.start : span.end] != span.text:
-            continue
-        probe = Cited(Citation(n=len(citations) + 1, release_id=release.id, chunk_id=chunk_id, title=release.title,
-                               date=release.date, url=release.url, lang=release.lang, quote=span.text,
-                               start=span.start, end=span.end, source=release.source), release, sent.score)
-        if yes_no(q.text, [probe], q.lang) is not None:
+        probe = _probe(source, draft, sent, len(citations) + 1)
+        if probe is not None and yes_no(q.text, [probe], q.lang) is not None:
             return probe
     return None

@@ -26,7 +26,7 @@ from assistant.signals import compute_signals
 from index.models import Hit, Release
 
 log = logging.getLogger(__name__)
-POOL = 15  # best candidate sentences kept with a draft (a Yes/No may be settled by one not chosen)
+POOL = 40  # best candidate sentences kept with a draft (a Yes/No or a list of speakers may need more)
 
 
 @dataclass(frozen=True)

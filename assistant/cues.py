@@ -52,7 +52,8 @@ _ROLE = (
     r"Director|directeur|directrice|Chair|président-directeur)"
 )
 _HONORIFIC = r"(?:Honourable|honorable|Hon\.|Mr\.|Mrs\.|Ms\.|Dr\.|M\.|Mme|Minister|Ministre|ministre|Premier|Chief|Chef|Mayor|maire)"
-_PERSON_NAME = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:\s+[A-Z]\.)?(?:\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+){1,2}"
+_NAME_PART = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?"  # "McKenna", "LeBlanc" too
+_PERSON_NAME = _NAME_PART + r"(?:\s+[A-Z]\.)?(?:\s+" + _NAME_PART + r"){1,2}"
 # A person named in the sentence: "the Honourable Mélanie Joly", "Todd Loewen, Alberta's Minister of…",
 # "said Minister Wilkinson", « a déclaré Steven MacKinnon, député de Gatineau ».
 NAMED_PERSON = re.compile(

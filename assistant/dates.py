@@ -170,7 +170,7 @@ def mentions_range(text: str, date_from: str | None, date_to: str | None) -> boo
     if date_from[5:7] != date_to[5:7]:
         return True
     month = int(date_from[5:7])
-    names = [n for n, m in _MONTHS.items() if m == month and len(n) > 3 or (m == month and n == "mai")]
+    names = [n for n, m in _MONTHS.items() if m == month]  # "Feb. 1, 2021" as well as "February"
     pattern = r"\b(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")\b" + rf"|{year}-{month:02d}"
     return re.search(pattern, folded) is not None
 

@@ -46,14 +46,11 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
     asked_noun = _asked_noun(question) if value_kind == "count" else None
     if value_kind == "person" and _ORGANISATION.search(fold(question)):
         return None  # "which organizations …?": a person's name would be the wrong kind of answer
+    if kind == "who_said":
+        return speaker_lead(cited, fold(question))
     in_question = fold(question)
     for item in sorted(cited, key=lambda c: -c.score):
         c = item.citation
-        if kind == "who_said":
-            speaker = _speaker(item)
-            if speaker:
-                return Lead(kind="person", shown=speaker, n=c.n, release_id=c.release_id, start=None, end=None,
-                            original=speaker)
         if value_kind == "date" and _ANNOUNCED.search(question) and item.release.date and (
             _TODAY.search(c.quote) or not find_value("date", c.quote, c.start)
         ):
@@ -88,6 +85,47 @@ def _asked_noun(question: str) -> str | None:
     return stem(m.group(1) or m.group(2))
 
 
+_SPEECH_VERB = re.compile(
+    r"\b(?:said|says|stated|added|noted|explained|a\s+déclaré|a\s+dit|a\s+affirmé|a\s+souligné|a\s+ajouté|"
+    r"a\s+indiqué|déclare|affirme|souligne|ajoute|indique|selon)\b", re.IGNORECASE)
+
+
+def speaker_lead(cited: list[Cited], question_folded: str) -> Lead | None:
+    """Who said the best-matching quote: a name beside the speech verb in the quote's own sentence
+    ("…,” said Ravi Kahlon"), else the attribution line that follows it in the same release, else the
+    record's `speaker` field. Never just any name in a cited sentence."""
+    ordered = sorted(cited, key=lambda c: -c.score)
+    if not ordered:
+        return None
+    best = ordered[0]
+    following = sorted((c for c in cited if c.citation.release_id == best.citation.release_id
+                        and c.citation.start > best.citation.start), key=lambda c: c.citation.start)
+    def people(item: Cited) -> list[tuple[int, int, str]]:
+        return [p for p in people_in(item.citation.quote) if fold(p[2]) not in question_folded]
+
+    def lead(item: Cited, person: tuple[int, int, str]) -> Lead:
+        c = item.citation
+        a, b, name = person
+        return Lead(kind="person", shown=full_name(name, item.release.text), n=c.n, release_id=c.release_id,
+                    start=c.start + a, end=c.start + b, original=name)
+
+    named = people(best)
+    verb = _SPEECH_VERB.search(best.citation.quote)
+    if named and verb:  # "…,” said Ravi Kahlon: the name nearest the verb
+        return lead(best, min(named, key=lambda p: min(abs(p[0] - verb.start()), abs(p[1] - verb.end()))))
+    if not named:  # a bare quote: its attribution line follows it
+        for item in following[:1]:
+            if people(item):
+                return lead(item, people(item)[0])
+    if named:
+        return lead(best, named[0])
+    speaker = _speaker(best)
+    if speaker:
+        return Lead(kind="person", shown=speaker, n=best.citation.n, release_id=best.citation.release_id, start=None,
+                    end=None, original=speaker)
+    return None
+
+
 def _speaker(item: Cited) -> str | None:
     """The record's own `speaker` field, when the cited sentence is a quote (the corpus carries it)."""
     speaker = item.release.metadata.get("speaker") if isinstance(item.release.metadata, dict) else None
@@ -97,6 +135,35 @@ def _speaker(item: Cited) -> str | None:
     if not re.search(r"[«“\"]", quote) and not re.search(r"[«“\"]", item.release.text[max(0, item.citation.start - 300):item.citation.start]):
         return None
     return speaker.strip()
+
+
+_QUOTED = re.compile(r"\b(?:quoted|cited|speak|spoke|said|cit[ée]s?|cit[ée]es|parl[ée]|dit)\b")
+
+
+def quoted_list(question: str) -> bool:
+    """"Which ministers are quoted in …?", « Quelles personnalités sont citées … ? »."""
+    return bool(_QUOTED.search(fold(question)))
+
+
+def speakers(cited: list[Cited], pool: list[Cited]) -> list[Lead]:
+    """The people who speak in the best release: each attribution ("…,” said X" / "X, Minister of …, said")
+    once, in the release's order, each cited to its own sentence."""
+    if not cited:
+        return []
+    release_id = max(cited, key=lambda c: c.score).citation.release_id
+    candidates = sorted((c for c in pool if c.citation.release_id == release_id), key=lambda c: c.citation.start)
+    items: list[Lead] = []
+    for item in candidates:
+        quote = item.citation.quote
+        if not (_SPEECH_VERB.search(quote) or re.search(r"[«“\"]", quote)):
+            continue
+        for a, b, name in people_in(quote)[:1]:
+            if any(name in i.shown or i.shown in name for i in items):
+                continue
+            items.append(Lead(kind="person", shown=full_name(name, item.release.text), n=item.citation.n,
+                              release_id=release_id, start=item.citation.start + a, end=item.citation.start + b,
+                              original=name))
+    return items if len(items) >= 2 else []
 
 
 def list_items(question: str, cited: list[Cited]) -> list[Lead]:
@@ -117,8 +184,8 @@ def list_items(question: str, cited: list[Cited]) -> list[Lead]:
 _LIST_QUESTION = re.compile(
     r"\b(?:which|what|name\s+the|list\s+the|who\s+are\s+the)\s+(?:\w+\s+)?(?:ministers|officials|people|persons|mps|"
     r"members|premiers|speakers|leaders|organi[sz]ations|companies|groups|partners|communities|projects)\b"
-    r"|\bquel(?:le)?s\s+(?:\w+\s+)?(?:ministres|personnes|deputes|elus|organismes|organisations|entreprises|"
-    r"partenaires|communautes|projets|intervenants)\b|\b(?:nommez|enumerez|citez)\b",
+    r"|\bquel(?:le)?s\s+(?:\w+\s+)?(?:ministres|personnes|personnalites|deputes|elus|organismes|organisations|"
+    r"entreprises|partenaires|communautes|projets|intervenants)\b|\b(?:nommez|enumerez|citez)\b",
 )
 
 

@@ -17,8 +17,10 @@ from assistant.question import Question
 from assistant.text import fold, stem, tokenize
 from assistant.values import find_value
 from index.models import Release
+from index.text import STOPWORDS
 
 VALUE_KINDS = ("amount", "count", "date", "place", "person")
+
 _TITLE_CACHE: dict[str, frozenset[str]] = {}
 
 
@@ -50,7 +52,14 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
                 return any(place)
             if name.isupper() and len(name) >= 4 and any(fold(name) in ix.folded for ix in indexes):
                 return True  # an acronym inside a longer one: "SLGBTQI" in "2SLGBTQI+"
-            return sum(any(ix.has(s) for ix in indexes) for s in group) >= need(group)
+            if sum(any(ix.has(s) for ix in indexes) for s in group) < need(group):
+                return False
+            words = tokenize(name)
+            if not cross and len(words) >= 2 and words[-1] not in STOPWORDS:
+                # "David Onley", "New Brunswick": the last word is the specific one ("David Kilgour" is
+                # not David Onley); across languages names are rewritten, so only the rule above holds
+                return any(ix.has(stem(words[-1])) for ix in indexes)
+            return True
 
         found = sum(1 for g, name in zip(terms.specifics, names) if present(g, name)) / len(terms.specifics)
         numbers = [next(iter(g)) for g in terms.specifics if len(g) == 1 and next(iter(g)).isdigit()]

@@ -209,7 +209,7 @@ def _count_noun(span: tuple[int, int, str]) -> tuple[int, int, str]:
 
 def _person_name(match: str) -> str | None:
     """The person's name inside a NAMED_PERSON match ("the Honourable Mélanie Joly" → "Mélanie Joly")."""
-    if "," in match and not re.match(r"\s*[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+)+,", match):
+    if "," in match and not re.match(r"\s*" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")+,", match):
         match = match[match.rindex(",") + 1 :]  # "Minister of Energy …, Jonathan Wilkinson"
     for run in _NAME_RUN.finditer(match):
         words = [w for w in run.group().split() if w.rstrip(".") not in _TITLES]
