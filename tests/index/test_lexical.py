@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.lexical import LexicalIndex
 from index.language import guess_language
+from index.lexical import LexicalIndex
 from index.text import fold, tokenize
 
 
