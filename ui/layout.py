@@ -21,11 +21,17 @@ SAVED_KEY = "communique-conversations-v1"
 # stored value from being read as plain text by other scripts; the server checks what comes back.
 SAVED_SECRET = "communique-conversations"
 # After an answer, its first line at the top of the view: on a phone the page, not only the
-# chat box, had scrolled down to the examples and the answer was out of sight.
+# chat box, had scrolled down to the examples and the answer was out of sight. The Chatbot's
+# own autoscroll runs 300 ms after a new value (to the bottom: the end of the Sources box),
+# so the answer is brought back into view after it too.
 SCROLL_TO_ANSWER = """() => {
-  const answers = document.querySelectorAll('#cq-chat .cq-answer:not(.cq-pending), #cq-chat .cq-error');
-  const last = answers[answers.length - 1];
-  if (last) last.scrollIntoView({block: 'start', inline: 'nearest'});
+  const go = () => {
+    const answers = document.querySelectorAll('#cq-chat .cq-answer:not(.cq-pending), #cq-chat .cq-error');
+    const last = answers[answers.length - 1];
+    if (last) last.scrollIntoView({block: 'start', inline: 'nearest'});
+  };
+  go();
+  setTimeout(go, 450);
 }"""
 
 
