@@ -6,19 +6,39 @@ writing of an answer — which quote, in which language, opened by which value �
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from assistant.crosslang import counterpart
 from assistant.extractive import Sentence
 from assistant.models import Answer, Citation, Draft, Lead, Source
 from assistant.overview import overview_answer, wants_overview
 from assistant.render import Piece, compose, date_range, message, not_found
-from assistant.shape import (Cited, defuse, is_yes_no, lead_value, list_items, quoted_list, speakers, wants_list,
-                             yes_no)
+from assistant.shape import Cited, defuse, is_yes_no, lead_value, list_items, quoted_list, speakers, wants_list, yes_no
 from assistant.text import Span
 from index.models import Release
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Quotes:
+    """The citations of an answer as they are added, with what shaping needs of each."""
+
+    citations: list[Citation] = field(default_factory=list)
+    cited: list[Cited] = field(default_factory=list)
+    pieces: list[Piece] = field(default_factory=list)
+
+    def add(self, item: Cited) -> Citation:
+        citation = replace(item.citation, n=len(self.citations) + 1)
+        release = item.release
+        self.citations.append(citation)
+        self.cited.append(Cited(citation, release, item.score))
+        self.pieces.append(Piece(defuse(citation.quote), citation.n, release.id, release.lang, release.date,
+                                 release.title))
+        return citation
+
+    def has(self, release_id: str, start: int) -> bool:
+        return any(c.release_id == release_id and c.start == start for c in self.citations)
 
 
 def extractive_answer(source: Source, draft: Draft, notice: str | None, *, suggestions: int = 3) -> Answer:
@@ -29,66 +49,43 @@ def extractive_answer(source: Source, draft: Draft, notice: str | None, *, sugge
             return answer
     if draft.abstained:
         return not_found_answer(source, draft, notice, suggestions=suggestions)
-    pieces: list[Piece] = []
-    citations: list[Citation] = []
-    cited: list[Cited] = []
+    quotes = Quotes()
     for sent in draft.chosen:
-        quoted = in_answer_language(source, sent, draft)
-        if quoted is None:
-            continue
-        release, span, chunk_id = quoted
-        if release.text[span.start : span.end] != span.text:  # the invariant, checked on every quote
-            log.error("quote mismatch in %s at %d-%d; dropped", release.id, span.start, span.end)
-            continue
-        if any(c.release_id == release.id and c.start == span.start for c in citations):
-            continue  # the same sentence reached twice (a chunk and its translation): quoted once
-        n = len(citations) + 1
-        citation = Citation(n=n, release_id=release.id, chunk_id=chunk_id, title=release.title, date=release.date,
-                            url=release.url, lang=release.lang, quote=span.text, start=span.start, end=span.end,
-                            source=release.source)
-        citations.append(citation)
-        cited.append(Cited(citation, release, sent.score))
-        pieces.append(Piece(defuse(span.text), n, release.id, release.lang, release.date, release.title))
-    if not citations:
+        probe = _probe(source, draft, sent, 0)
+        if probe is not None and not quotes.has(probe.citation.release_id, probe.citation.start):
+            quotes.add(probe)  # (the same sentence reached twice — a chunk and its translation — is quoted once)
+    if not quotes.citations:
         return not_found_answer(source, replace(draft, abstained=True), notice, suggestions=suggestions)
-    body = compose(pieces, q.lang)
-    stems = frozenset(draft.terms.weights)
-    lead: Lead | None = None
-    items: list[Lead] = []
-    form = "quote"
-    if q.kind in ("person", "who_said") and wants_list(q.text):
-        items = list_items(q.text, cited)
-        if quoted_list(q.text):
-            items = _speakers(source, draft, citations, cited, pieces) or items
-            body = compose(pieces, q.lang)
-    if items:
-        form = "list"
-        body = "\n".join(f"- **{defuse(i.shown)}** [{i.n}]" for i in items) + "\n\n" + body
-    elif is_yes_no(q.text):
-        lead = yes_no(q.text, cited, q.lang)
-        if lead is None:
-            extra = _settling_sentence(source, draft, citations)
-            if extra is not None:
-                citations.append(extra.citation)
-                cited.append(extra)
-                lead = yes_no(q.text, [extra], q.lang)
-                pieces.append(Piece(defuse(extra.citation.quote), extra.citation.n, extra.release.id,
-                                    extra.release.lang, extra.release.date, extra.release.title))
-                body = compose(pieces, q.lang)
-        if lead is not None:
-            form = "yes_no"
-            body = f"**{lead.shown}.** {body}"
-    else:
-        lead = lead_value(q.kind, q.text, cited, q.lang, stems)
-        if lead is not None:
-            form = "value"
-            body = f"**{defuse(lead.shown)}** — {body}"
+    lead, items, form, opening = _shape(source, draft, quotes)
+    body = opening + compose(quotes.pieces, q.lang)
     if draft.widened:
         widened = message(q.lang, "widened", range=date_range(q.date_from, q.date_to, q.lang))
         notice = f"{notice} {widened}" if notice else widened
-    return Answer(text=body, language=q.lang, abstained=False, citations=citations, presented=list(draft.hits),
+    return Answer(text=body, language=q.lang, abstained=False, citations=quotes.citations, presented=list(draft.hits),
                   notice=notice, question=q.text, resolved_question=draft.resolution.query, lead=lead, items=items,
                   form=form)
+
+
+def _shape(source: Source, draft: Draft, quotes: Quotes) -> tuple[Lead | None, list[Lead], str, str]:
+    """(lead, items, form, the text before the quotes): a list, a Yes/No, the value asked, or nothing."""
+    q = draft.question
+    if q.kind in ("person", "who_said") and wants_list(q.text):
+        items = list_items(q.text, quotes.cited)
+        if quoted_list(q.text):
+            items = _speakers(source, draft, quotes) or items
+        if items:
+            return None, items, "list", "\n".join(f"- **{defuse(i.shown)}** [{i.n}]" for i in items) + "\n\n"
+    if is_yes_no(q.text):
+        lead = yes_no(q.text, quotes.cited, q.lang)
+        if lead is None:
+            extra = _settling_sentence(source, draft, quotes)
+            if extra is not None:
+                lead = yes_no(q.text, [quotes.cited[-1]], q.lang)
+        return (lead, [], "yes_no", f"**{lead.shown}.** ") if lead else (None, [], "quote", "")
+    lead = lead_value(q.kind, q.text, quotes.cited, q.lang, frozenset(draft.terms.weights))
+    if lead is not None:
+        return lead, [], "value", f"**{defuse(lead.shown)}** — "
+    return None, [], "quote", ""
 
 
 def in_answer_language(source: Source, sent: Sentence, draft: Draft) -> tuple[Release, Span, str] | None:
@@ -157,43 +154,38 @@ def _probe(source: Source, draft: Draft, sent: Sentence, n: int) -> Cited | None
     if quoted is None:
         return None
     release, span, chunk_id = quoted
-    if release.text[span.start : span.end] != span.text:
+    if release.text[span.start : span.end] != span.text:  # the invariant, checked on every quote
+        log.error("quote mismatch in %s at %d-%d; dropped", release.id, span.start, span.end)
         return None
     return Cited(Citation(n=n, release_id=release.id, chunk_id=chunk_id, title=release.title, date=release.date,
                           url=release.url, lang=release.lang, quote=span.text, start=span.start, end=span.end,
                           source=release.source), release, sent.score)
 
 
-def _speakers(source: Source, draft: Draft, citations: list[Citation], cited: list[Cited],
-              pieces: list[Piece]) -> list[Lead]:
+def _speakers(source: Source, draft: Draft, quotes: Quotes) -> list[Lead]:
     """"Which ministers are quoted …?": every speaker of the best release, each line cited to the
     sentence that names them (added to the citations when not already quoted)."""
     probes = [p for p in (_probe(source, draft, s, 0) for s in draft.pool) if p is not None]
     items = []
-    for item in speakers(cited, cited + probes):
-        known = next((c for c in citations if c.release_id == item.release_id and c.start <= (item.start or -1) < c.end),
-                     None)
+    for item in speakers(quotes.cited, quotes.cited + probes):
+        at = item.start if item.start is not None else -1
+        known = next((c for c in quotes.citations if c.release_id == item.release_id and c.start <= at < c.end), None)
         if known is None:
-            probe = next(p for p in probes if p.citation.start <= (item.start or -1) < p.citation.end)
-            known = replace(probe.citation, n=len(citations) + 1)
-            citations.append(known)
-            cited.append(Cited(known, probe.release, probe.score))
-            pieces.append(Piece(defuse(known.quote), known.n, probe.release.id, probe.release.lang,
-                                probe.release.date, probe.release.title))
+            probe = next(p for p in probes if p.release.id == item.release_id and p.citation.start <= at < p.citation.end)
+            known = quotes.add(probe)
         items.append(replace(item, n=known.n))
     return items
 
 
-def _settling_sentence(source: Source, draft: Draft, citations: list[Citation]) -> Cited | None:
+def _settling_sentence(source: Source, draft: Draft, quotes: Quotes) -> Citation | None:
     """A candidate not chosen that settles a yes/no question ("Both rates are two cents lower"), from a
-    release already cited: the next citation to add."""
+    release already cited: added to the quotes."""
     q = draft.question
-    releases = {c.release_id for c in citations}
+    releases = {c.release_id for c in quotes.citations}
     for sent in draft.pool:
-        if sent.release_id not in releases or any(c.release_id == sent.release_id and c.start == sent.start
-                                                  for c in citations):
+        if sent.release_id not in releases or quotes.has(sent.release_id, sent.start):
             continue
-        probe = _probe(source, draft, sent, len(citations) + 1)
+        probe = _probe(source, draft, sent, 0)
         if probe is not None and yes_no(q.text, [probe], q.lang) is not None:
-            return probe
+            return quotes.add(probe)
     return None

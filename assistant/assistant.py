@@ -11,11 +11,12 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from assistant import abstain
 from assistant.answering import extractive_answer
-from assistant.extractive import Sentence, Terms, collect, idf_lookup, question_terms, score, select
+from assistant.candidates import collect
+from assistant.extractive import Sentence, idf_lookup, score, select
 from assistant.followup import Resolution, normalise_history, resolve
 from assistant.models import Answer, Draft
 from assistant.overview import wants_overview
@@ -23,7 +24,12 @@ from assistant.question import MAX_QUESTION_CHARS, Question, analyse
 from assistant.render import message
 from assistant.semantic import rerank_cross_language
 from assistant.signals import compute_signals
+from assistant.terms import Terms, question_terms
 from index.models import Hit, Release
+from index.searcher import Searcher
+
+if TYPE_CHECKING:
+    from assistant.llm import LLMAnswerer, LLMSettings
 
 log = logging.getLogger(__name__)
 POOL = 40  # best candidate sentences kept with a draft (a Yes/No or a list of speakers may need more)
@@ -41,15 +47,16 @@ class AssistantConfig:
 
 
 class Assistant:
-    def __init__(self, retriever: Any, config: AssistantConfig | None = None, llm: Any = None) -> None:
+    def __init__(self, retriever: Searcher, config: AssistantConfig | None = None,
+                 llm: "LLMAnswerer | None" = None) -> None:
         self.retriever = retriever
         self.config = config or AssistantConfig()
         self.llm = llm
         self._idf = idf_lookup(retriever)
 
     @classmethod
-    def open(cls, index_dir: str | Path, *, answerer: str = "extractive", llm_settings: Any = None,
-             llm: Any = None, retriever: Any = None, **settings: Any) -> "Assistant":
+    def open(cls, index_dir: str | Path, *, answerer: str = "extractive", llm_settings: "LLMSettings | None" = None,
+             llm: "LLMAnswerer | None" = None, retriever: Searcher | None = None, **settings: Any) -> "Assistant":
         """Open the index at `index_dir` (IndexProblem subclasses say what is wrong with it).
 
         `answerer="llm"` adds the LLM answerer, configured by `llm_settings` (an `LLMSettings`)

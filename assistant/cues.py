@@ -88,36 +88,53 @@ DATELINE = re.compile(
 CONTACT = re.compile(r"@\w+\.\w|\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|\bhttps?://|\bwww\.", re.IGNORECASE)
 
 
+def _amount(sentence: str) -> float:  # "how much": money, a share, a rate
+    if MONEY.search(sentence):
+        return 1.0
+    return 0.4 if NUMBER.search(DATELINE.sub("", sentence, count=1)) else 0.0
+
+
+def _count(sentence: str) -> float:  # "how many": any number of things
+    body = DATELINE.sub("", sentence, count=1)
+    return 1.0 if NUMBER.search(body) or MONEY.search(body) else 0.0
+
+
+def _date(sentence: str) -> float:
+    body = DATELINE.sub("", sentence, count=1)
+    if DATE.search(body):
+        return 1.0
+    if body != sentence:
+        return 0.4  # only the release's own date: right for "when was it announced?", not otherwise
+    return 0.5 if YEAR.search(body) else 0.0
+
+
+def _person(sentence: str) -> float:
+    if NAMED_PERSON.search(sentence):
+        return 1.0
+    return 0.5 if PERSON.search(sentence) else 0.0
+
+
+def _who_said(sentence: str) -> float:
+    named = NAMED_PERSON.search(sentence) or (SPEECH.search(sentence) and PERSON.search(sentence))
+    if QUOTE.search(sentence) and named:
+        return 1.0
+    if QUOTE.search(sentence) or ATTRIBUTION.search(sentence):
+        return 0.7
+    return 0.3 if SPEECH.search(sentence) else 0.0
+
+
+_CUES = {
+    "amount": _amount,
+    "count": _count,
+    "date": _date,
+    "place": lambda sentence: 1.0 if PLACE.search(sentence) else 0.0,
+    "person": _person,
+    "who_said": _who_said,
+    "reason": lambda sentence: 1.0 if REASON.search(sentence) else 0.3,
+}
+
+
 def cue_strength(kind: str, sentence: str) -> float:
     """0..1: how clearly `sentence` holds the kind of answer `kind` asks for (1.0 for `other`)."""
-    if kind == "amount":  # "how much": money, a share, a rate
-        if MONEY.search(sentence):
-            return 1.0
-        body = DATELINE.sub("", sentence, count=1)
-        return 0.4 if NUMBER.search(body) else 0.0
-    if kind == "count":  # "how many": any number of things
-        body = DATELINE.sub("", sentence, count=1)
-        return 1.0 if NUMBER.search(body) or MONEY.search(body) else 0.0
-    if kind == "date":
-        body = DATELINE.sub("", sentence, count=1)
-        if DATE.search(body):
-            return 1.0
-        if body != sentence:
-            return 0.4  # only the release's own date: right for "when was it announced?", not otherwise
-        return 0.5 if YEAR.search(body) else 0.0
-    if kind == "place":
-        return 1.0 if PLACE.search(sentence) else 0.0
-    if kind == "person":
-        if NAMED_PERSON.search(sentence):
-            return 1.0
-        return 0.5 if PERSON.search(sentence) else 0.0
-    if kind == "who_said":
-        named = NAMED_PERSON.search(sentence) or (SPEECH.search(sentence) and PERSON.search(sentence))
-        if QUOTE.search(sentence) and named:
-            return 1.0
-        if QUOTE.search(sentence) or ATTRIBUTION.search(sentence):
-            return 0.7
-        return 0.3 if SPEECH.search(sentence) else 0.0
-    if kind == "reason":
-        return 1.0 if REASON.search(sentence) else 0.3
-    return 1.0
+    cue = _CUES.get(kind)
+    return 1.0 if cue is None else cue(sentence)

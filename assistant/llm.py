@@ -207,11 +207,11 @@ class LLMAnswerer:
         if text.startswith(NOT_FOUND) and extractive.abstained:
             yield extractive  # both say the passages do not answer
             return
-        reason = None if text.startswith(NOT_FOUND) or not _CITE.search(text) else problem(
+        unverified = None if text.startswith(NOT_FOUND) or not _CITE.search(text) else problem(
             text, passages, q.text, q.lang, extractive.lead)
-        if reason is not None:
-            log.info("LLM answer not shown: %s", reason)
-            yield _with_notice(extractive, message(q.lang, "llm_unverified", reason=reason), passages)
+        if unverified is not None:
+            log.info("LLM answer not shown: %s", unverified)
+            yield _with_notice(extractive, message(q.lang, "llm_unverified", reason=unverified), passages)
             return
         answer = ground(text, passages, draft, q)
         if answer is None:

@@ -8,9 +8,10 @@ from index.models import Chunk, Hit, Release
 
 if TYPE_CHECKING:  # only for annotations: keep `from assistant.models import Answer` light
     from assistant.abstain import Signals
-    from assistant.extractive import Sentence, Terms
+    from assistant.extractive import Sentence
     from assistant.followup import Resolution
     from assistant.question import Question
+    from assistant.terms import Terms
 
 
 @dataclass

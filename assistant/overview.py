@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 from assistant.convert import localize
-from assistant.extractive import release_coverage
 from assistant.models import Answer, Citation, Draft, Lead, Source
 from assistant.render import format_date
 from assistant.shape import defuse
 from assistant.text import QUESTION_WORDS, split_sentences, tokenize
 from assistant.values import find_value
+from assistant.wordindex import release_coverage
 from index.models import Release
 
 MAX_LINES = 10
@@ -43,60 +43,63 @@ def wants_overview(draft: Draft) -> bool:
 def overview_answer(source: Source, draft: Draft, notice: str | None) -> Answer | None:
     """One cited line per release of the period (both language versions count once), by date."""
     q = draft.question
-    topics = {t: 1.0 for t in topic_words(draft)}
-    chosen: list[Release] = []
-    seen: set[str] = set()
-    for hit in draft.hits:
-        release = draft.releases.get(hit.release_id)
-        if release is None:
-            continue
-        key = release.pair_id or release.id
-        if key in seen:
-            continue
-        if release.lang != q.lang:
-            for tid in hit.translations:
-                other = draft.releases.get(tid) or source.release(tid)
-                if other is not None and other.lang == q.lang:
-                    release = other
-                    break
-        if topics and release_coverage(release, _stems(topics)) < 0.5:
-            continue
-        seen.add(key)
-        chosen.append(release)
-    if not chosen:
-        return None
-    chosen.sort(key=lambda r: (r.date or "", r.title))
+    chosen = releases_of_period(source, draft)
     lines: list[str] = []
     citations: list[Citation] = []
     items: list[Lead] = []
     for release in chosen[:MAX_LINES]:
-        span = _opening_sentence(release)
-        if span is None:
+        citation = _opening_citation(source, release, len(citations) + 1)
+        if citation is None:
             continue
-        a, b, quote = span
-        chunk_id = next((c.id for c in source.chunks_of(release.id) if c.start <= a < c.end), None)
-        if chunk_id is None:
-            continue
-        n = len(citations) + 1
-        citations.append(Citation(n=n, release_id=release.id, chunk_id=chunk_id, title=release.title,
-                                  date=release.date, url=release.url, lang=release.lang, quote=quote, start=a, end=b,
-                                  source=release.source))
-        figure = find_value("amount", quote, a)
+        citations.append(citation)
+        figure = find_value("amount", citation.quote, citation.start)
         shown = localize(figure.shown, "amount", release.lang, q.lang) if figure else ""
-        title = defuse(release.title or quote[:120])
+        title = defuse(release.title or citation.quote[:120])
         when = format_date(release.date, q.lang)
         lines.append(f"- **{when}** — {title}" + (f" ({defuse(shown)})" if shown and shown not in title else "")
-                     + f" [{n}]")
-        items.append(Lead(kind="release", shown=release.title, n=n, release_id=release.id, start=None, end=None,
-                          original=release.title))
+                     + f" [{citation.n}]")
+        items.append(Lead(kind="release", shown=release.title, n=citation.n, release_id=release.id, start=None,
+                          end=None, original=release.title))
     if not lines:
         return None
-    more = len(chosen) - MAX_LINES
-    if more > 0:
-        lines.append(f"- … (+{more})")
+    if len(chosen) > MAX_LINES:
+        lines.append(f"- … (+{len(chosen) - MAX_LINES})")
     return Answer(text="\n".join(lines), language=q.lang, abstained=False, citations=citations,
                   presented=list(draft.hits), notice=notice, question=q.text, resolved_question=draft.resolution.query,
                   items=items, form="overview")
+
+
+def releases_of_period(source: Source, draft: Draft) -> list[Release]:
+    """The releases retrieved for the period, one per announcement (in the asker's language when a
+    translation exists), about the question's topic words if it has any, by date."""
+    q = draft.question
+    topics = _stems({t: 1.0 for t in topic_words(draft)})
+    chosen: list[Release] = []
+    seen: set[str] = set()
+    for hit in draft.hits:
+        release = draft.releases.get(hit.release_id)
+        if release is None or (release.pair_id or release.id) in seen:
+            continue
+        if release.lang != q.lang:
+            release = next((r for r in (draft.releases.get(t) or source.release(t) for t in hit.translations)
+                            if r is not None and r.lang == q.lang), release)
+        if topics and release_coverage(release, topics) < 0.5:
+            continue
+        seen.add(release.pair_id or release.id)
+        chosen.append(release)
+    return sorted(chosen, key=lambda r: (r.date or "", r.title))
+
+
+def _opening_citation(source: Source, release: Release, n: int) -> Citation | None:
+    span = _opening_sentence(release)
+    if span is None:
+        return None
+    a, b, quote = span
+    chunk_id = next((c.id for c in source.chunks_of(release.id) if c.start <= a < c.end), None)
+    if chunk_id is None:
+        return None
+    return Citation(n=n, release_id=release.id, chunk_id=chunk_id, title=release.title, date=release.date,
+                    url=release.url, lang=release.lang, quote=quote, start=a, end=b, source=release.source)
 
 
 def _stems(words: dict[str, float]) -> dict[str, float]:

@@ -11,11 +11,13 @@ from typing import Callable
 
 from assistant.abstain import Signals
 from assistant.dates import mentions_range
-from assistant.extractive import Sentence, Terms, word_index
+from assistant.extractive import Sentence
 from assistant.places import mentions
 from assistant.question import Question
+from assistant.terms import Terms
 from assistant.text import fold, stem, tokenize
 from assistant.values import find_value
+from assistant.wordindex import word_index
 from index.models import Release
 from index.text import STOPWORDS
 

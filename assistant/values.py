@@ -117,66 +117,88 @@ def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = 
     return Value(kind, offset + a, offset + b, text[a:b], shown)
 
 
-def _candidates(kind: str, text: str, *, lead: bool) -> list[tuple[int, int, str]]:
-    dateline = DATELINE.match(text)
-    body_from = dateline.end() if dateline else 0
-    out: list[tuple[int, int, str]] = []
+Span3 = tuple[int, int, str]  # (start, end, value as shown), offsets into the sentence
 
-    def add(pattern: re.Pattern[str], group: int = 0, start_at: int = 0) -> None:
-        for m in pattern.finditer(text, start_at):
-            a, b = m.span(group)
-            if _UNIT_BEFORE.search(text[max(0, a - 20) : a]):
-                continue  # "every $100": the unit of a rate, not a value
-            value = text[a:b].strip().rstrip(",;:")
-            if value:
-                a = a + (len(text[a:b]) - len(text[a:b].lstrip()))
-                out.append((a, a + len(value), value))
 
-    if kind == "amount":
-        add(MONEY_VALUE, start_at=body_from)
-        if not out:
-            add(PERCENT_VALUE, start_at=body_from)
-    elif kind == "percent":
-        add(PERCENT_VALUE, start_at=body_from)
-    elif kind == "count":
-        add(COUNT_VALUE, start_at=body_from)
-        out = [_count_noun(s) for s in out]
-        out = [s for s in out if not re.fullmatch(r"(?:19|20)\d\d\b.*", s[2]) or " " not in s[2]]
-    elif kind == "duration":
-        add(DURATION_VALUE, start_at=body_from)
-    elif kind == "date":
-        add(DATE, start_at=body_from)
-        out = [_with_year(text, s) for s in out]
-        add(SEASON_VALUE, start_at=body_from)
-        out = [s for s in out if not re.fullmatch(r"(?i)today|tomorrow|tonight|aujourd'hui|demain|ce\s+soir", s[2])]
-        if not out and dateline:
-            add(DATE)  # only the release's own date: right for "when was it announced?"
-            out = [_with_year(text, s) for s in out]
-    elif kind == "place":
-        if dateline or lead:
-            place = _DATELINE_PLACE.match(text)
-            if place and len(place.group(1)) >= 3:
-                a, b = place.span(1)
-                out.append((a, b, _title_case(place.group(1))))
-        for m in PLACE_VALUE.finditer(text, body_from):
-            value = m.group(1).strip().rstrip(",")
-            first = re.sub(r"^(?:the|la|le|l['’])\s*", "", value, flags=re.I).split()[0].casefold() if value else ""
-            if first and first not in _NOT_PLACES:
-                out.append((m.start(1), m.start(1) + len(value), value))
-    elif kind in ("person", "who_said"):
-        place = _DATELINE_PLACE.match(text)
-        for m in _overlapping(NAMED_PERSON, text):
-            name = _person_name(m.group())
-            if name and not (place and _title_case(place.group(1)) == name) and name not in text[:body_from]:
-                a = m.start() + m.group().find(name)
-                out.append((a, a + len(name), name))
+def _matches(pattern: re.Pattern[str], text: str, start_at: int = 0, group: int = 0) -> list[Span3]:
+    out: list[Span3] = []
+    for m in pattern.finditer(text, start_at):
+        a, b = m.span(group)
+        if _UNIT_BEFORE.search(text[max(0, a - 20) : a]):
+            continue  # "every $100": the unit of a rate, not a value
+        value = text[a:b].strip().rstrip(",;:")
+        if value:
+            a = a + (len(text[a:b]) - len(text[a:b].lstrip()))
+            out.append((a, a + len(value), value))
     return out
+
+
+def _amounts(text: str, body: int, dateline: bool, lead: bool) -> list[Span3]:
+    return _matches(MONEY_VALUE, text, body) or _matches(PERCENT_VALUE, text, body)
+
+
+def _counts_of(text: str, body: int, dateline: bool, lead: bool) -> list[Span3]:
+    found = [_count_noun(s) for s in _matches(COUNT_VALUE, text, body)]
+    return [s for s in found if not re.fullmatch(r"(?:19|20)\d\d\b.*", s[2]) or " " not in s[2]]
+
+
+def _dates(text: str, body: int, dateline: bool, lead: bool) -> list[Span3]:
+    found = [_with_year(text, s) for s in _matches(DATE, text, body)] + _matches(SEASON_VALUE, text, body)
+    found = [s for s in found if not re.fullmatch(r"(?i)today|tomorrow|tonight|aujourd'hui|demain|ce\s+soir", s[2])]
+    if not found and dateline:
+        found = [_with_year(text, s) for s in _matches(DATE, text)]  # the release's own date: "when announced?"
+    return found
+
+
+def _places(text: str, body: int, dateline: bool, lead: bool) -> list[Span3]:
+    out: list[Span3] = []
+    place = _DATELINE_PLACE.match(text) if dateline or lead else None
+    if place and len(place.group(1)) >= 3:
+        a, b = place.span(1)
+        out.append((a, b, _title_case(place.group(1))))
+    for m in PLACE_VALUE.finditer(text, body):
+        value = m.group(1).strip().rstrip(",")
+        first = re.sub(r"^(?:the|la|le|l['’])\s*", "", value, flags=re.I).split()[0].casefold() if value else ""
+        if first and first not in _NOT_PLACES:
+            out.append((m.start(1), m.start(1) + len(value), value))
+    return out
+
+
+def _people(text: str, body: int, dateline: bool, lead: bool) -> list[Span3]:
+    out: list[Span3] = []
+    place = _DATELINE_PLACE.match(text)
+    for m in _overlapping(NAMED_PERSON, text):
+        name = _person_name(m.group())
+        if name and not (place and _title_case(place.group(1)) == name) and name not in text[:body]:
+            a = m.start() + m.group().find(name)
+            out.append((a, a + len(name), name))
+    return out
+
+
+_FINDERS = {
+    "amount": _amounts,
+    "percent": lambda text, body, dateline, lead: _matches(PERCENT_VALUE, text, body),
+    "count": _counts_of,
+    "duration": lambda text, body, dateline, lead: _matches(DURATION_VALUE, text, body),
+    "date": _dates,
+    "place": _places,
+    "person": _people,
+    "who_said": _people,
+}
+
+
+def _candidates(kind: str, text: str, *, lead: bool) -> list[Span3]:
+    finder = _FINDERS.get(kind)
+    if finder is None:
+        return []
+    dateline = DATELINE.match(text)
+    return finder(text, dateline.end() if dateline else 0, bool(dateline), lead)
 
 
 _YEAR_AFTER = re.compile(r",?\s+(?:19|20)\d\d\b")
 
 
-def _with_year(text: str, span: tuple[int, int, str]) -> tuple[int, int, str]:
+def _with_year(text: str, span: Span3) -> Span3:
     """"June 27" followed by ", 2024" is "June 27, 2024"."""
     a, b, _ = span
     more = _YEAR_AFTER.match(text, b)

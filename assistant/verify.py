@@ -52,38 +52,46 @@ def problem(text: str, passages: Sequence[Hit], question: str, answer_lang: str,
         cited = [int(n) for n in _CITE.findall(sentence) if 1 <= int(n) <= len(passages)]
         if not cited:
             return "a sentence cites no passage"
-        body = _CITE.sub(" ", sentence)
-        sources = [passages[n - 1] for n in dict.fromkeys(cited)]
-        source_text = "\n".join(h.title + "\n" + h.text for h in sources)
-        folded_source = fold(source_text)
-        source_digits = {_digits(m.group()) for m in _NUMBER.finditer(source_text)}
-        for m in _NUMBER.finditer(body):
-            number = _digits(m.group())
-            if number and number not in source_digits and not any(number in d for d in source_digits):
-                return f"the number {m.group().strip()} is not in the cited passages"
-        letters = re.sub(r"[^a-z]+", " ", folded_source)
-        for m in _NAME.finditer(body):
-            name = m.group().rstrip("'’-")
-            at_start = not body[: m.start()].strip()
-            if at_start or name in _GENERIC_CAPITALS:
-                continue
-            folded = fold(name)
-            if folded in folded_source or folded in question_folded or mentions(letters, name):
-                continue
-            return f"the name {name} is not in the cited passages"
-        stems = {stem(t) for t in tokenize(body) if len(t) > 3 and not t.isdigit()}
-        if not stems:
-            continue
-        source_stems = {stem(t) for t in tokenize(source_text)}
-        support = len(stems & source_stems) / len(stems)
-        same_language = any(h.lang == answer_lang for h in sources)
-        if same_language and support < MIN_SUPPORT:
-            return "a sentence says what its passages do not"
-        if not same_language and support == 0 and not _NUMBER.search(body):
-            return "a sentence shares nothing with its passages"
+        reason = _unsupported(_CITE.sub(" ", sentence), [passages[n - 1] for n in dict.fromkeys(cited)],
+                              question_folded, answer_lang)
+        if reason:
+            return reason
     if lead is not None and lead.kind not in ("yes", "no"):
         said = {_digits(m.group()) for m in _NUMBER.finditer(_CITE.sub(" ", text))}
         wanted = [_digits(m.group()) for m in _NUMBER.finditer(f"{lead.shown} {lead.original}")][:1]
         if wanted and wanted[0] not in said:
             return f"the answer leaves out the value found ({lead.shown})"
+    return None
+
+
+def _unsupported(body: str, sources: list[Hit], question_folded: str, answer_lang: str) -> str | None:
+    source_text = "\n".join(h.title + "\n" + h.text for h in sources)
+    source_digits = {_digits(m.group()) for m in _NUMBER.finditer(source_text)}
+    for m in _NUMBER.finditer(body):
+        number = _digits(m.group())
+        if number and number not in source_digits and not any(number in d for d in source_digits):
+            return f"the number {m.group().strip()} is not in the cited passages"
+    name = _missing_name(body, fold(source_text), question_folded)
+    if name:
+        return f"the name {name} is not in the cited passages"
+    stems = {stem(t) for t in tokenize(body) if len(t) > 3 and not t.isdigit()}
+    if not stems:
+        return None
+    support = len(stems & {stem(t) for t in tokenize(source_text)}) / len(stems)
+    if any(h.lang == answer_lang for h in sources):
+        return "a sentence says what its passages do not" if support < MIN_SUPPORT else None
+    if support == 0 and not _NUMBER.search(body):
+        return "a sentence shares nothing with its passages"
+    return None
+
+
+def _missing_name(body: str, folded_source: str, question_folded: str) -> str | None:
+    letters = re.sub(r"[^a-z]+", " ", folded_source)
+    for m in _NAME.finditer(body):
+        name = m.group().rstrip("'’-")
+        if not body[: m.start()].strip() or name in _GENERIC_CAPITALS:
+            continue  # a sentence's first word is capitalised anyway
+        folded = fold(name)
+        if not (folded in folded_source or folded in question_folded or mentions(letters, name)):
+            return name
     return None

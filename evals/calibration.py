@@ -75,7 +75,7 @@ def fit(examples: Sequence[Example], *, l2: float = 0.3, steps: int = 3000, rate
     usable = [e for e in examples if e.values is not None and not e.gated]
     if not usable:
         return Model(0.0, {}, 0.5)
-    x = np.array([[e.values[f] for f in FEATURES] for e in usable], dtype=float)  # type: ignore[index]
+    x = np.array([[(e.values or {})[f] for f in FEATURES] for e in usable], dtype=np.float64)
     y = np.array([1.0 if e.correct else 0.0 for e in usable])
     sample_weight = np.where(y == 1.0, 1.0, WRONG_COST)
     w = np.zeros(x.shape[1])

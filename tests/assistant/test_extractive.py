@@ -2,9 +2,11 @@
 for, the question's words, the speaker of a quote, and offsets into the release text."""
 from __future__ import annotations
 
-from assistant.extractive import collect, question_terms, score, select
+from assistant.candidates import collect
+from assistant.extractive import score, select
 from assistant.followup import resolve
 from assistant.question import analyse
+from assistant.terms import question_terms
 from index.models import Hit, Release
 
 TEXT = (
