@@ -215,6 +215,12 @@ class ChatBackend:
         except IndexUnavailable:
             return []
 
+    def department_label(self, value: str, ui_lang: str) -> str:
+        try:
+            return self.catalog().label_of(value, ui_lang)
+        except IndexUnavailable:
+            return value
+
     def _department(self, filters: Filters) -> Filters:
         """The filter's department matched in every language the index names it in."""
         if not filters.department:

@@ -105,6 +105,11 @@ class DepartmentCatalog:
         """(label, value) sorted by label, one per department."""
         return sorted(((g.label(ui_lang), g.key()) for g in self.groups), key=lambda c: c[0].casefold())
 
+    def label_of(self, value: str, ui_lang: str) -> str:
+        """How the interface names the department `value` (any of its names)."""
+        group = self._by_name.get(value)
+        return group.label(ui_lang) if group is not None else value
+
     def matcher(self, value: str) -> DepartmentName:
         group = self._by_name.get(value)
         if group is None:

@@ -155,7 +155,10 @@ class ChatApp:
     def _append_turn(self, chat: list[Message], turn: Turn, ui_lang: str) -> None:
         """The question, the answer and its Sources box as chat messages; records their indexes in the turn."""
         chat.append({"role": "user", "content": render_user_message(turn.question)})
-        chat.append({"role": "assistant", "content": render_answer(turn.answer, ui_lang, turn.filters)})
+        shown = dict(turn.filters)
+        if shown.get("department"):  # named in the interface's language, whichever name was chosen
+            shown["department"] = self.backend.department_label(shown["department"], ui_lang)
+        chat.append({"role": "assistant", "content": render_answer(turn.answer, ui_lang, shown)})
         turn.messages = [len(chat) - 1]
         sources = render_sources(turn.answer, ui_lang, self.backend.release, self.backend.translations)
         if sources is not None:

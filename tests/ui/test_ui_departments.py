@@ -28,3 +28,16 @@ def test_filtering_by_one_name_finds_both_language_versions(samples_index):
     for lang, expected in (("fr", "Pêches et Océans Canada"), ("en", "Fisheries and Oceans Canada")):
         hits = backend.search("homard lobster", k=5, filters=check_filters(lang, None, None, "Pêches et Océans Canada"))
         assert hits and {h.metadata["department"] for h in hits} == {expected}
+
+
+def test_the_active_filter_names_the_department_in_the_interface_language(samples_index, tmp_path):
+    from ui.feedback import FeedbackLog
+    from ui.handlers import ChatApp
+
+    app = ChatApp(ChatBackend(samples_index), FeedbackLog(tmp_path / "f.jsonl"))
+    *_, last = app.respond("Combien coûte la prochaine phase du Canadarm3 ?", [], [], "fr", "", "", "", "",
+                           "Canadian Space Agency")
+    chat, turns = last[0], last[1]
+    assert "Filtres actifs : Agence spatiale canadienne" in chat[1]["content"]
+    assert turns[0].filters["department"] == "Canadian Space Agency"  # the value, as chosen
+    assert "999,8" in chat[1]["content"]
