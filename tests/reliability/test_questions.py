@@ -186,8 +186,11 @@ print(json.dumps(out))
                             cwd=REPO_ROOT, env=child_env(), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     outcomes = json.loads(result.stdout)
-    failed = {k: v for k, v in outcomes.items() if v["rc"] != 0}
+    # An empty `ask` is a usage error (exit 2, issue 15); everything else answers or says "not found".
+    usage = {f"{name} / ask" for name in ("empty", "whitespace")}
+    failed = {k: v for k, v in outcomes.items() if v["rc"] != (2 if k in usage else 0)}
     assert not failed, failed
+    assert all("question is empty" in outcomes[k]["stderr"] for k in usage)
     for name in SENSIBLE:
         assert "smp-alberta-wildfire-equipment" in outcomes[f"{name} / search"]["stdout"]
         assert "Alberta" in outcomes[f"{name} / ask"]["stdout"]  # cited, or suggested when not found
