@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install install-test install-browser install-llama lint demo serve test test-fast test-huge test-reliability eval eval-samples check-golden bench clean help
+.PHONY: install install-test install-browser install-llama lint demo serve test test-fast test-huge test-reliability eval eval-samples calibrate check-golden bench clean help
 
 help:
 	@echo "make install | demo | test | test-fast | lint | eval | bench | check-golden | clean"
@@ -35,12 +35,14 @@ $(VENV)/.test: $(VENV)/.core pyproject.toml
 # run, then installs it and runs the `llm_server` tests last; `make install-llama` does it alone.
 LLAMA_CPP := llama-cpp-python[server]==0.3.36
 LLAMA_WHEELS := $(VENV)/llama-wheels
-LLAMA_CMAKE_ARGS := -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAVA_BUILD=OFF
+# GGML_NATIVE=OFF: a portable AVX2 build; the -march=native build (AVX-512/AMX here) crashed in
+# llama_decode on this machine's CPU.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAVA_BUILD=OFF
 
 $(LLAMA_WHEELS)/.built: | $(VENV)/.core
 	mkdir -p $(LLAMA_WHEELS)
 	CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" nice -n 5 \
-	  $(PIP) wheel -q --no-deps -w $(LLAMA_WHEELS) "$(LLAMA_CPP)" > $(VENV)/llama-build.log 2>&1
+	  $(PIP) wheel -q --no-deps --no-cache-dir -w $(LLAMA_WHEELS) "$(LLAMA_CPP)" > $(VENV)/llama-build.log 2>&1
 	touch $@
 
 $(VENV)/.llama: $(LLAMA_WHEELS)/.built
@@ -100,6 +102,11 @@ eval: eval-samples  ## both golden sets; results in eval-output/ (needs ../share
 	@# published atomically (reused while its inputs are unchanged); fails on a missing input.
 	$(BIN)/communique eval --build-shared-index $(SHARED_INDEX) --corpus $(SHARED) --no-progress
 	$(BIN)/communique eval --golden evals/golden/shared.jsonl --index $(SHARED_INDEX) --out eval-output/shared
+
+calibrate: $(INDEX)/CURRENT  ## refit the abstention model on both golden sets' dev split (k-fold CV report)
+	$(BIN)/communique eval --build-shared-index $(SHARED_INDEX) --corpus $(SHARED) --no-progress
+	$(BIN)/python -m evals.calibration --write --set evals/golden/samples.jsonl $(INDEX) \
+	  --set evals/golden/shared.jsonl $(SHARED_INDEX)
 
 bench: install-test  ## speed, memory and scale; compares with the plain LangChain recipe
 	$(BIN)/communique bench

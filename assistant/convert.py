@@ -31,7 +31,7 @@ def localize(value: str, kind: str, source_lang: str, target_lang: str) -> str:
     if source_lang == target_lang or target_lang not in ("en", "fr"):
         return value
     if kind == "date":
-        return _date(value, target_lang) or value
+        return _date(value, target_lang) or _date_range(value, target_lang) or value
     if kind in ("amount", "percent", "count", "duration"):
         out = _to_english(value) if target_lang == "en" else _to_french(value)
         # words of the other language left after a rate ("per $100 de rémunération assurable"): the quote has them
@@ -147,3 +147,21 @@ def format_day(year: int, month: int, day: int, lang: str) -> str:
     if lang == "fr":
         return f"{'1er' if day == 1 else day} {_MONTHS_FR[month - 1]} {year}"
     return f"{_MONTHS_EN[month - 1]} {day}, {year}"
+
+
+_RANGE = re.compile(r"^(?:from|du|between|entre)\s+(?P<a>.+?)\s+(?:to|au|and|et|until|jusqu['’]au)\s+(?P<b>.+)$", re.IGNORECASE)
+
+
+def _date_range(value: str, target: str) -> str | None:
+    """"from January 20 to February 3, 2026" → « du 20 janvier au 3 février 2026 » (and back)."""
+    m = _RANGE.match(value.strip())
+    if not m:
+        return None
+    end = _date(m.group("b"), target)
+    year = re.search(r"(?:19|20)\d\d", m.group("b"))
+    start = _date(m.group("a"), target) or (_date(f"{m.group('a')} {year.group()}", target) if year else None)
+    if not start or not end:
+        return None
+    if year and start.endswith(year.group()) and end.endswith(year.group()):
+        start = start[: -len(year.group())].rstrip(", ")
+    return f"du {start} au {end}" if target == "fr" else f"from {start} to {end}"

@@ -123,7 +123,7 @@ def _with_cue(sent: Sentence, kind: str, qlang: str) -> float:
         value *= 0.9
     if kind != "other" and CONTACT.search(sent.text):
         value *= 0.6
-    if kind == "other" and n < 120 and _LABEL.match(sent.text):
+    if kind in ("other", "reason") and n < 120 and _LABEL.match(sent.text):
         value *= 0.7  # "Announced by: …", "Contacts: …": a label line, not the news
     return value
 

@@ -50,6 +50,10 @@ SEASON_VALUE = re.compile(
     re.IGNORECASE,
 )
 # "MONTRÉAL, le 25 sept. 2025 —", "GATINEAU (Québec), …", "CALGARY — The Honourable …" (advisories)
+_ONE_DATE = DATE.pattern
+DATE_RANGE = re.compile(
+    r"(?i:from|du|between|entre|de)\s+(?:" + _ONE_DATE + r")(?:,?\s+(?:19|20)\d\d)?\s+(?i:to|au|and|et|until|till|jusqu['’]au|à)\s+"
+    r"(?:" + _ONE_DATE + r")(?:,?\s+(?:19|20)\d\d)?", DATE.flags)
 _DATELINE_PLACE = re.compile(r"^\s*((?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’\- ]*[A-ZÀ-ÖØ-Þ.]))(?:\s*\(([^)]{2,40})\))?(?:,|\s+[—–-]\s)")
 _CAP_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
 PLACE_VALUE = re.compile(
@@ -143,11 +147,12 @@ def _counts_of(text: str, body: int, dateline: bool, lead: bool) -> list[Span3]:
 
 
 def _dates(text: str, body: int, dateline: bool, lead: bool) -> list[Span3]:
-    found = [_with_year(text, s) for s in _matches(DATE, text, body)] + _matches(SEASON_VALUE, text, body)
-    found = [s for s in found if not re.fullmatch(r"(?i)today|tomorrow|tonight|aujourd'hui|demain|ce\s+soir", s[2])]
-    if not found and dateline:
-        found = [_with_year(text, s) for s in _matches(DATE, text)]  # the release's own date: "when announced?"
-    return found
+    ranges = _matches(DATE_RANGE, text, body)  # "from January 20 to February 3, 2026" is one answer
+    singles = [_with_year(text, s) for s in _matches(DATE, text, body)] + _matches(SEASON_VALUE, text, body)
+    singles = [s for s in singles if not any(r[0] <= s[0] < r[1] for r in ranges)]
+    found = ranges + singles
+    # (the release's own date, in its dateline, answers only "when was it announced?": see shape.lead_value)
+    return [s for s in found if not re.fullmatch(r"(?i)today|tomorrow|tonight|aujourd'hui|demain|ce\s+soir", s[2])]
 
 
 def _places(text: str, body: int, dateline: bool, lead: bool) -> list[Span3]:
@@ -293,9 +298,13 @@ def full_name(name: str, release_text: str) -> str:
     return name
 
 
+_UNIT_NAMES = {"km": "kilom", "kilom": "km", "ha": "hecta", "hecta": "ha"}  # "how many km" → "42 kilomètres"
+
+
 def _counts(span: tuple[int, int, str], text: str, noun: str) -> bool:
     """Is this number a count of `noun` (a stem)? "95-seat", "67 new rental homes", "3.9 million masks"."""
     a, b, value = span
     window = fold(text[a : min(len(text), b + 40)])
     words = re.findall(r"[a-z][a-z\-]*", window)[:6]
-    return any(stem(w).startswith(noun[:5]) or stem(w.split("-")[-1]).startswith(noun[:5]) for w in words)
+    wanted = {noun[:5]} | ({_UNIT_NAMES[noun[:5]]} if noun[:5] in _UNIT_NAMES else set())
+    return any(stem(w).startswith(x) or stem(w.split("-")[-1]).startswith(x) for w in words for x in wanted)

@@ -39,3 +39,8 @@ def test_english_values_for_a_french_reader(value, kind, expected):
 def test_same_language_and_names_are_left_alone():
     assert localize("$74 million", "amount", "en", "en") == "$74 million"
     assert localize("Montréal", "place", "fr", "en") == "Montréal"
+
+
+def test_date_ranges_both_ways():
+    assert localize("from January 20 to February 3, 2026", "date", "en", "fr") == "du 20 janvier au 3 février 2026"
+    assert localize("du 20 janvier au 3 février 2026", "date", "fr", "en") == "from January 20 to February 3, 2026"

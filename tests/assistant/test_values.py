@@ -21,7 +21,7 @@ from assistant.values import find_value, full_name, people_in
     ("place", "MONTRÉAL, le 25 sept. 2025 /CNW/ - Cette semaine, la ministre de l'Industrie", "Montréal"),
     ("place", "GATINEAU (Québec), le 27 juin 2024 — Les gouvernements du Canada et du Québec", "Gatineau"),
     ("date", "Works will begin in May 2026 and end in fall 2027.", "May 2026"),
-    ("date", "June 27, 2024 — Canada is moving into the final stages of work on Canadarm3.", "June 27, 2024"),
+    ("date", "Canada will complete the design of Canadarm3 by June 27, 2026, the minister said.", "June 27, 2026"),
     ("person", "PORT HAWKESBURY, Nova Scotia, July 31, 2024 — Speaking in Port Hawkesbury, the Minister of Energy "
                "and Natural Resources, Jonathan Wilkinson, announced", "Jonathan Wilkinson"),
     ("duration", "plus de 57 millions de dollars sur cinq ans", "cinq ans"),
@@ -52,3 +52,11 @@ def test_people_and_full_names():
                 "l'honorable Evan Solomon, ont participé")
     assert [name for _, _, name in people_in(sentence)] == ["Mélanie Joly", "Evan Solomon"]
     assert full_name("ministre Joly", "… l'honorable Mélanie Joly, ministre de l'Industrie …") == "Mélanie Joly"
+
+
+def test_a_date_range_is_one_value_and_a_unit_counts_its_synonym():
+    sentence = "Ferry service is suspended from January 20 to February 3, 2026, for repairs to the dock."
+    assert find_value("date", sentence, 0).shown == "from January 20 to February 3, 2026"
+    assert find_value("count", "Laval aménagera 42 kilomètres de pistes cyclables", 0, noun="km").shown == "42 kilomètres"
+    # the release's own date (its dateline) is no answer to "when do the works start?"
+    assert find_value("date", "LAVAL, le 10 mars 2026 — La Ville aménagera des pistes cyclables.", 0) is None
