@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from assistant import abstain
 from assistant.answering import extractive_answer
 from assistant.candidates import collect
-from assistant.extractive import Sentence, idf_lookup, score, select
+from assistant.extractive import idf_lookup, score, select
 from assistant.followup import Resolution, normalise_history, resolve
 from assistant.models import Answer, Draft
 from assistant.overview import wants_overview
-from assistant.question import MAX_QUESTION_CHARS, Question, analyse
+from assistant.question import MAX_QUESTION_CHARS, analyse
 from assistant.render import message
-from assistant.semantic import rerank_cross_language
+from assistant.semantic import SentenceSimilarity, rerank_cross_language
 from assistant.signals import compute_signals
-from assistant.terms import Terms, question_terms
-from index.models import Hit, Release
+from assistant.terms import question_terms
+from index.models import Hit
 from index.searcher import Searcher
 
 if TYPE_CHECKING:
@@ -182,29 +182,15 @@ class Assistant:
         sentences = collect(hits, releases, chunks_of=self.retriever.chunks_of)
         kinds = q.kinds or (q.kind,)
         score(sentences, terms, kinds, q.lang, releases, until=q.until)
-        rerank_cross_language(sentences, q.text if not resolution.is_followup else resolution.query, q.lang,
-                              getattr(self.retriever, "embedder", None))
+        similarity = SentenceSimilarity(q.text if not resolution.is_followup else resolution.query,
+                                        getattr(self.retriever, "embedder", None))
+        rerank_cross_language(sentences, q.lang, similarity)
         chosen = select(sentences, terms, kinds, releases)
-        signals = self._signals(chosen, terms, releases, q) if chosen else None
+        signals = compute_signals(chosen, terms, releases, q, self.retriever.release, similarity) if chosen else None
         abstained = signals is None or abstain.should_abstain(signals, self.config.policy)
         pool = sorted(sentences, key=lambda s: -s.score)[:POOL]
         return Draft(q, resolution, hits, releases, chosen, terms, signals, abstained, retrieval_ms, dated, source_lang,
                      pool=pool)
-
-    def _signals(self, chosen: list[Sentence], terms: Terms, releases: dict[str, Release], q: Question) -> abstain.Signals:
-        return compute_signals(chosen, terms, releases, q, self.retriever.release, self._semantic)
-
-    def _semantic(self, question: str, sentence: str) -> float | None:
-        """Cosine of question and sentence with the index's embedder: the one signal that crosses languages."""
-        embedder = getattr(self.retriever, "embedder", None)
-        if embedder is None or not hasattr(embedder, "encode_documents"):
-            return None
-        try:
-            vectors = embedder.encode_documents([question, sentence[:600]])
-        except Exception:  # an embedder failure must not stop an answer
-            log.exception("semantic check failed")
-            return None
-        return float(vectors[0] @ vectors[1])
 
     def decide(self, question: Any, history: Iterable[Any] | None = None, lang: str | None = None) -> Draft:
         """The extractive pass without writing an answer: its signals and abstention decision.

@@ -14,6 +14,7 @@ from assistant.dates import mentions_range
 from assistant.extractive import Sentence
 from assistant.places import mentions
 from assistant.question import Question
+from assistant.semantic import SentenceSimilarity
 from assistant.terms import Terms
 from assistant.text import fold, stem, tokenize
 from assistant.values import find_value
@@ -28,7 +29,7 @@ _TITLE_CACHE: dict[str, frozenset[str]] = {}
 
 def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Release], q: Question,
                     release_of: Callable[[str], Release | None],
-                    semantic_of: Callable[[str, str], float | None]) -> Signals:
+                    similarity: SentenceSimilarity) -> Signals:
     best = max(chosen, key=lambda s: s.score)
     cross = best.lang != q.lang
     focus_weights = {s: w for s, w in terms.weights.items() if s in terms.focus}
@@ -73,7 +74,7 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
     if followup:
         # A follow-up's own words are few ("When does he start?"): its subject is carried in.
         coverage = 0.5 * best.focus_coverage + 0.5 * best.release_coverage
-    semantic = semantic_of(q.text if not followup else q.retrieval_text, best.text)
+    semantic = similarity.cosine(best)
     kind_value = 1.0
     if q.kind in VALUE_KINDS:
         question_folded = fold(q.text)
