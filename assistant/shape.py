@@ -48,6 +48,8 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
         return None  # "which organizations …?": a person's name would be the wrong kind of answer
     if kind == "who_said":
         return speaker_lead(cited, fold(question))
+    if kind == "person" and _DEPARTMENT.search(fold(question)):
+        return _department(cited)
     in_question = fold(question)
     for item in sorted(cited, key=lambda c: -c.score):
         c = item.citation
@@ -83,6 +85,19 @@ def _asked_noun(question: str) -> str | None:
     if not m:
         return None
     return stem(m.group(1) or m.group(2))
+
+
+_DEPARTMENT = re.compile(r"\b(?:which|what|quel(?:le)?)\s+(?:federal\s+)?(?:department|ministry|agency|ministere|agence|organisme\s+federal)\b")
+
+
+def _department(cited: list[Cited]) -> Lead | None:
+    """"Which department announced …?": the record's own department field, from the best citation."""
+    for item in sorted(cited, key=lambda c: -c.score):
+        department = item.release.metadata.get("department") if isinstance(item.release.metadata, dict) else None
+        if isinstance(department, str) and 2 <= len(department.strip()) <= 200:
+            return Lead(kind="organisation", shown=department.strip(), n=item.citation.n,
+                        release_id=item.citation.release_id, start=None, end=None, original=department.strip())
+    return None
 
 
 _SPEECH_VERB = re.compile(

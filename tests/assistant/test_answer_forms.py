@@ -98,3 +98,9 @@ def test_every_answer_in_this_folder_was_checked(samples_assistant):
 ])
 def test_near_misses_say_not_found(samples_assistant, question):
     assert samples_assistant.ask(question).abstained
+
+
+def test_which_department_is_the_records_own_field(samples_assistant):
+    a = samples_assistant.ask("Which department announced the small craft harbour funding in Nova Scotia?")
+    assert a.lead is not None and a.lead.kind == "organisation" and a.lead.start is None
+    assert a.text.startswith("**Fisheries and Oceans Canada** — ")
