@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from assistant import abstain
 from assistant.answering import extractive_answer
 from assistant.candidates import collect
+from assistant.context import attach_context
 from assistant.extractive import idf_lookup, score, select
 from assistant.followup import Resolution, normalise_history, resolve
 from assistant.models import Answer, Draft
@@ -30,6 +31,7 @@ from index.searcher import Searcher
 
 if TYPE_CHECKING:
     from assistant.llm import LLMAnswerer, LLMSettings
+    from index.retriever import IndexStats
 
 log = logging.getLogger(__name__)
 POOL = 40  # best candidate sentences kept with a draft (a Yes/No or a list of speakers may need more)
@@ -126,6 +128,7 @@ class Assistant:
         if self.llm is None or not draft.hits:
             for piece in _pieces(extractive.text):
                 yield piece
+            attach_context(extractive, self.retriever, draft.releases)
             extractive.timings = _timings(started, draft.retrieval_ms, started)
             yield extractive
             return
@@ -137,6 +140,7 @@ class Assistant:
             else:
                 yield item
         assert final is not None
+        attach_context(final, self.retriever, draft.releases)
         final.timings = _timings(started, draft.retrieval_ms, answer_started)
         yield final
 
@@ -191,6 +195,10 @@ class Assistant:
         pool = sorted(sentences, key=lambda s: -s.score)[:POOL]
         return Draft(q, resolution, hits, releases, chosen, terms, signals, abstained, retrieval_ms, dated, source_lang,
                      pool=pool)
+
+    def stats(self) -> "IndexStats":
+        """The index's counts, embedder and last ingest (what the chat's header line shows)."""
+        return self.retriever.stats()
 
     def decide(self, question: Any, history: Iterable[Any] | None = None, lang: str | None = None) -> Draft:
         """The extractive pass without writing an answer: its signals and abstention decision.

@@ -29,6 +29,20 @@ class Citation:
     start: int
     end: int
     source: str = ""
+    # What a face shows around the quote, read from the same index generation as the answer:
+    context: str = ""  # release.text[context_start : context_start + len(context)], the quote inside it
+    context_start: int = 0
+    origin: str = ""  # who issued the release: its department field, else its source
+
+
+@dataclass(frozen=True)
+class TranslationRef:
+    """Another language version of a release, as faces link to it ("also in: <title> (FR)")."""
+
+    release_id: str
+    lang: str
+    title: str
+    url: str
 
 
 @dataclass
@@ -63,6 +77,7 @@ class Answer:
     lead: Lead | None = None  # the asked value / Yes-No the text opens with
     items: list[Lead] = field(default_factory=list)  # list answers: one line per item
     form: str = "quote"  # quote, value, yes_no, list, overview, not_found
+    translations: dict[str, list[TranslationRef]] = field(default_factory=dict)  # release id -> its other versions
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -6,11 +6,14 @@ A typed protocol rather than the concrete `Retriever`, so that any store behind 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 import numpy as np
 
 from index.models import Chunk, Hit, Release
+
+if TYPE_CHECKING:
+    from index.retriever import IndexStats
 
 
 class DocumentEncoder(Protocol):
@@ -33,8 +36,12 @@ class Searcher(Protocol):
 
     def releases(self, ids: list[str]) -> dict[str, Release]: ...
 
+    def translations(self, release_id: str) -> list[Release]: ...
+
     def chunks_of(self, release_id: str) -> list[Chunk]: ...
 
     def idf(self, term: str) -> float: ...
 
     def pinned(self) -> "Searcher": ...
+
+    def stats(self) -> "IndexStats": ...

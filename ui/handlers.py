@@ -160,7 +160,7 @@ class ChatApp:
             shown["department"] = self.backend.department_label(shown["department"], ui_lang)
         chat.append({"role": "assistant", "content": render_answer(turn.answer, ui_lang, shown)})
         turn.messages = [len(chat) - 1]
-        sources = render_sources(turn.answer, ui_lang, self.backend.release, self.backend.translations)
+        sources = render_sources(turn.answer, ui_lang)  # everything from the answer's own generation
         if sources is not None:
             title, body = sources
             chat.append({"role": "assistant", "content": body, "metadata": {"title": title}})

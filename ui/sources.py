@@ -9,7 +9,7 @@ import html
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, TranslationRef
 from index.models import Hit, Release
 from ui.i18n import t
 from ui.markup import esc, lang_label, safe_url
@@ -31,8 +31,13 @@ class Passage:
     cut_after: bool
 
 
-def passage_for(citation: Citation, hits: Iterable[Hit], release: Release | None) -> Passage:
-    """The passage to show for a citation: its chunk if that holds the quote, else a window of the release."""
+def passage_for(citation: Citation, hits: Iterable[Hit], release: Release | None = None) -> Passage:
+    """The passage to show for a citation: its chunk if that holds the quote, else the context the answer
+    carries (read from the generation the answer was made from), else a window of `release`."""
+    offset = citation.start - citation.context_start
+    if citation.context and citation.context[offset : offset + len(citation.quote)] == citation.quote:
+        return Passage(citation.context, offset, offset + len(citation.quote), citation.context_start > 0,
+                       offset + len(citation.quote) < len(citation.context))
     for hit in hits:
         if hit.chunk_id == citation.chunk_id and hit.start <= citation.start and citation.end <= hit.end:
             offset = citation.start - hit.start
@@ -121,14 +126,17 @@ def render_citation(citation: Citation, passage: Passage, ui_lang: str, origin: 
 TranslationsOf = Callable[[str], list[Release]]
 
 
-def render_translations(hit: Hit, ui_lang: str, translations_of: TranslationsOf | None) -> str:
-    """"also in: <title> (FR)" — each translation's own title, a link when its URL is a plain web link."""
+def render_translations(hit: Hit, ui_lang: str, translations_of: TranslationsOf | None,
+                        carried: dict[str, list[TranslationRef]] | None = None) -> str:
+    """"also in: <title> (FR)" — each translation's own title, a link when its URL is a plain web link.
+    The answer's own `translations` are used first; `translations_of` asks the index."""
     if not hit.translations:
         return ""
-    releases = translations_of(hit.release_id) if translations_of is not None else []
+    refs = (carried or {}).get(hit.release_id)
+    releases: list[Any] = list(refs) if refs else (translations_of(hit.release_id) if translations_of is not None else [])
     items = []
     for release in releases:
-        label = f"{esc(release.title or release.id)} ({esc(lang_label(release.lang))})"
+        label = f"{esc(release.title or _ref_id(release))} ({esc(lang_label(release.lang))})"
         link = safe_url(release.url)
         if link:
             items.append(f'<a class="cq-translation" href="{html.escape(link, quote=True)}" target="_blank" '
@@ -141,13 +149,18 @@ def render_translations(hit: Hit, ui_lang: str, translations_of: TranslationsOf 
     return f'<div class="cq-meta cq-also">{esc(prefix)}{", ".join(items)}{esc(suffix)}</div>'
 
 
-def render_hit(hit: Hit, ui_lang: str, translations_of: TranslationsOf | None = None) -> str:
+def _ref_id(release: Any) -> str:
+    return str(getattr(release, "release_id", None) or getattr(release, "id", ""))
+
+
+def render_hit(hit: Hit, ui_lang: str, translations_of: TranslationsOf | None = None,
+               carried: dict[str, list[TranslationRef]] | None = None) -> str:
     """An uncited passage: same facts, smaller and greyed (see `.cq-secondary` in the CSS)."""
     text = hit.text
     cut = len(text) > SECONDARY_PASSAGE_CHARS
     if cut:
         text = text[: _word_boundary(text, SECONDARY_PASSAGE_CHARS, backwards=True)]
-    extra = render_translations(hit, ui_lang, translations_of)
+    extra = render_translations(hit, ui_lang, translations_of, carried)
     return (
         f'<div class="cq-src cq-secondary" data-release="{esc(hit.release_id)}">'
         f'<div class="cq-src-head"><span class="cq-title">{esc(hit.title or hit.release_id)}</span></div>'
@@ -183,18 +196,20 @@ def render_sources(
                 closest.append(hit)
         if not closest:
             return None
-        body = "".join(render_hit(h, ui_lang, translations_of) for h in closest)
+        body = "".join(render_hit(h, ui_lang, translations_of, answer.translations) for h in closest)
         return t(ui_lang, "closest_title", n=len(closest)), f'<div class="cq-sources cq-closest">{body}</div>'
     parts = ['<div class="cq-sources">']
     for citation in sorted(answer.citations, key=lambda c: c.n):
         release = None
         same_release = [h for h in answer.presented if h.release_id == citation.release_id]
-        if release_of is not None and not any(
+        if release_of is not None and not citation.context and not any(
             h.chunk_id == citation.chunk_id and h.start <= citation.start and citation.end <= h.end
             for h in same_release
         ):
             release = release_of(citation.release_id)
-        if same_release:
+        if citation.origin:
+            origin = citation.origin
+        elif same_release:
             origin = origin_of(citation.source, same_release[0].metadata)
         else:
             origin = origin_of(citation.source, release.metadata if release is not None else None)
@@ -203,7 +218,7 @@ def render_sources(
     if others:
         parts.append(
             f'<details class="cq-others"><summary>{esc(t(ui_lang, "other_passages", n=len(others)))}</summary>'
-            + "".join(render_hit(h, ui_lang, translations_of) for h in others)
+            + "".join(render_hit(h, ui_lang, translations_of, answer.translations) for h in others)
             + "</details>"
         )
     parts.append("</div>")

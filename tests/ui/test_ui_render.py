@@ -181,3 +181,20 @@ def test_the_assistants_value_and_list_marks_are_shaped_and_nothing_else():
     assert '<ul class="cq-items"><li><strong>Halifax</strong> <span class="cq-cite" title="Harbours **bold title**">[1]</span></li>' in html
     assert "&lt;b&gt;not markup&lt;/b&gt; **" in html and "<b>" not in html
     assert html.count("<strong>") == 3
+
+
+def test_sources_come_from_the_answer_itself_not_a_later_index_read():
+    """The passage around a quote and the translations' titles travel with the answer (the generation
+    it was made from): rendering needs no index."""
+    from assistant.models import TranslationRef
+
+    quote = "La somme de $3 million"
+    citation = _citation(quote, chunk_id="elsewhere")
+    citation.context, citation.context_start, citation.origin = TEXT, 0, "Ministère des Tests"
+    hit = Hit(chunk_id="h2", release_id="r2", text="Autre passage", start=0, end=13, title="Autre", date=None,
+              url="", lang="fr", pair_id="p2", translations=["r2-en"])
+    answer = Answer(text="x [1]", language="fr", abstained=False, citations=[citation], presented=[hit],
+                    translations={"r2": [TranslationRef("r2-en", "en", "Other release", "https://example.org/r2")]})
+    _, body = render_sources(answer, "en")
+    assert f'<mark class="cq-quote">{html.escape(quote)}</mark>' in body
+    assert "Ministère des Tests" in body and "Other release (EN)" in body
