@@ -39,8 +39,8 @@ class ThroughputResult:
 
 def ingested_texts(index_dir: Path) -> list[str]:
     """The texts the ingest gave the embedder, in ingest order."""
+    from index.passage_text import embedding_text
     from index.storage.local import LocalStorage
-    from index.writer import embedding_text
 
     store = LocalStorage(index_dir).open_snapshot(verify=False).store
     ids = store.all_release_ids()

@@ -23,30 +23,15 @@ from index.layout import RECORDS
 from index.lexical import LexicalIndex
 from index.manifest import Manifest, file_digest, verify_files
 from index.models import Chunk, Release
+from index.passage_text import embedding_text, lexical_text
 from index.store import ChunkRow, RecordStore, vector_id
 from index.text import tokenize
 from index.vectors import VectorStore
 from index.write_guard import guarded_write
 
-SEARCHABLE_METADATA = ("department", "minister", "type", "speaker", "region", "topic", "location", "author")
-
 
 def now_iso() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-
-
-def embedding_text(release: Release, chunk: Chunk) -> str:
-    """What the embedder sees: the title gives short passages their context."""
-    title = release.title.strip()
-    if title and not chunk.text.startswith(title[:40]):
-        return f"{title}\n{chunk.text}"
-    return chunk.text
-
-
-def lexical_text(release: Release, chunk: Chunk) -> str:
-    """What BM25 indexes: the passage, its release title and descriptive metadata."""
-    meta = " ".join(str(release.metadata.get(k, "")) for k in SEARCHABLE_METADATA if release.metadata.get(k))
-    return f"{release.title} {meta} {chunk.text}"
 
 
 @dataclass

@@ -20,7 +20,8 @@ from typing import Iterable, Iterator, TextIO
 import numpy as np
 
 from index.models import Chunk, Release
-from index.writer import IndexWriter, embedding_text
+from index.passage_text import embedding_text
+from index.writer import IndexWriter
 from ingest.chunking import chunk_release
 from ingest.guard import attempt, describe
 from ingest.normalize import normalize_release

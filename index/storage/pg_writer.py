@@ -172,7 +172,7 @@ class PostgresWriter:
         self._q(f"UPDATE {table} SET gen_to = %(s)s WHERE gen_from < %(s)s AND gen_to > %(s)s AND {where}", **params)
 
     def upsert(self, release: Release, chunks: list[Chunk], vectors: np.ndarray | None = None) -> UpsertResult:
-        from index.writer import embedding_text, lexical_text
+        from index.passage_text import embedding_text, lexical_text
 
         decided = self.status_of(release)
         if decided is not None:
@@ -212,7 +212,7 @@ class PostgresWriter:
         return UpsertResult("updated" if existed else "added", chunks=len(chunks))
 
     def embed_chunks(self, release: Release, chunks: list[Chunk]) -> np.ndarray:
-        from index.writer import embedding_text
+        from index.passage_text import embedding_text
 
         return self.embedder.encode_documents([embedding_text(release, c) for c in chunks])
 
