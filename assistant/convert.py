@@ -23,7 +23,8 @@ _LEADS = [  # (english, french)
     ("up to", "jusqu'à"), ("more than", "plus de"), ("nearly", "près de"), ("almost", "presque"), ("about", "environ"),
     ("approximately", "environ"), ("at least", "au moins"), ("over", "plus de"),
 ]
-_UNITS = [("years", "ans"), ("year", "an"), ("months", "mois"), ("weeks", "semaines"), ("days", "jours")]
+_UNITS = [("years", "ans"), ("year", "an"), ("months", "mois"), ("weeks", "semaines"), ("days", "jours"),
+          ("kilometres", "kilomètres"), ("kilometre", "kilomètre"), ("metres", "mètres"), ("metre", "mètre")]
 
 
 def localize(value: str, kind: str, source_lang: str, target_lang: str) -> str:
@@ -34,6 +35,8 @@ def localize(value: str, kind: str, source_lang: str, target_lang: str) -> str:
         return _date(value, target_lang) or _date_range(value, target_lang) or value
     if kind in ("amount", "percent", "count", "duration"):
         out = _to_english(value) if target_lang == "en" else _to_french(value)
+        for en, fr in _UNITS[5:]:  # units of measure: one word each way ("42 kilomètres" → "42 kilometres")
+            out = re.sub(rf"\b{fr}\b" if target_lang == "en" else rf"\b{en}\b", en if target_lang == "en" else fr, out)
         # words of the other language left after a rate ("per $100 de rémunération assurable"): the quote has them
         return re.sub(r"(?<=\d)(\s?\$)?\s+(?:of|de|d['’])\s+[^\d$]*$", r"\1", out) if out != value else out
     return value

@@ -44,3 +44,8 @@ def test_same_language_and_names_are_left_alone():
 def test_date_ranges_both_ways():
     assert localize("from January 20 to February 3, 2026", "date", "en", "fr") == "du 20 janvier au 3 février 2026"
     assert localize("du 20 janvier au 3 février 2026", "date", "fr", "en") == "from January 20 to February 3, 2026"
+
+
+def test_units_of_measure_follow_the_reader():
+    assert localize("42 kilomètres", "count", "fr", "en") == "42 kilometres"
+    assert localize("15 kilometres", "count", "en", "fr") == "15 kilomètres"
