@@ -43,9 +43,13 @@ class IndexUnavailable(RuntimeError):
     """No usable index; `key` is `index_missing` or `index_broken`."""
 
     def __init__(self, key: str, path: Path | str, error: str = "") -> None:
-        super().__init__(f"{key}: {path} {error}".strip())
+        from index.storage.pg_schema import display_uri
+
+        shown = display_uri(path) if isinstance(path, str) else path  # never a database password on screen
+        error = display_uri(error)
+        super().__init__(f"{key}: {shown} {error}".strip())
         self.key = key
-        self.path = path
+        self.path = shown
         self.error = error
 
 

@@ -123,3 +123,12 @@ def test_feedback_vote_and_comment_reach_the_log(app):
     assert records[1]["question"] == "Combien coûte la prochaine phase du Canadarm3 ?"
     assert "999,8" in records[1]["answer"] and records[1]["citations"][0]["release_id"].startswith("smp-canadarm3")
     assert records[1]["ui_language"] == "fr" and records[1]["comment"] == "Parfait"
+
+
+def test_an_unusable_database_index_is_named_without_its_password():
+    from ui.backend import IndexUnavailable
+
+    problem = IndexUnavailable("index_broken", "postgresql://staff:s3cret@db.example:5432/communique",
+                               "could not open postgresql://staff:s3cret@db.example:5432/communique")
+    assert "s3cret" not in str(problem) and "s3cret" not in str(problem.path) and "s3cret" not in problem.error
+    assert "postgresql://staff:***@db.example:5432/communique" in str(problem)
