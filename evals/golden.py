@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from evals.matching import fact_alternatives, normalize_for_match, contains_folded
+from evals.matching import contains_folded, fact_alternatives, normalize_for_match
 from index.models import Release
 
 LANGS = ("en", "fr")
@@ -64,10 +64,7 @@ class GoldenItem:
 
 
 def _type_problems(obj: dict[str, Any]) -> list[str]:
-    problems: list[str] = []
-    for key in REQUIRED:
-        if key not in obj:
-            problems.append(f"missing required key {key!r}")
+    problems: list[str] = [f"missing required key {key!r}" for key in REQUIRED if key not in obj]
     unknown = sorted(set(obj) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
         problems.append(f"unknown key(s) {unknown} (allowed: {list(REQUIRED + OPTIONAL)})")
@@ -81,28 +78,25 @@ def _type_problems(obj: dict[str, Any]) -> list[str]:
     sources = obj.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         problems.append("'sources' must be a list of release id strings")
-    facts = obj.get("facts", [])
+    return problems + _fact_problems(obj.get("facts", [])) + _history_problems(obj.get("history", []))
+
+
+def _fact_problems(facts: Any) -> list[str]:
     if not isinstance(facts, list):
-        problems.append("'facts' must be a list")
-    else:
-        for i, fact in enumerate(facts):
-            ok = isinstance(fact, str) or (
-                isinstance(fact, list) and fact and all(isinstance(a, str) for a in fact)
-            )
-            if not ok:
-                problems.append(
-                    f"facts[{i}] must be a string or a non-empty list of strings, got {fact!r}"
-                )
-    history = obj.get("history", [])
-    if not isinstance(history, list) or not all(
-        isinstance(t, dict)
-        and set(t) == {"role", "content"}
-        and isinstance(t.get("role"), str)
-        and isinstance(t.get("content"), str)
+        return ["'facts' must be a list"]
+    return [f"facts[{i}] must be a string or a non-empty list of strings, got {fact!r}"
+            for i, fact in enumerate(facts)
+            if not (isinstance(fact, str) or (isinstance(fact, list) and fact and all(isinstance(a, str) for a in fact)))]
+
+
+def _history_problems(history: Any) -> list[str]:
+    if isinstance(history, list) and all(
+        isinstance(t, dict) and set(t) == {"role", "content"}
+        and isinstance(t.get("role"), str) and isinstance(t.get("content"), str)
         for t in history
     ):
-        problems.append("'history' must be a list of {\"role\": ..., \"content\": ...} objects")
-    return problems
+        return []
+    return ["'history' must be a list of {\"role\": ..., \"content\": ...} objects"]
 
 
 def load_golden(path: str | Path) -> list[GoldenItem]:
@@ -189,56 +183,53 @@ def check_golden(items: list[GoldenItem], releases: Mapping[str, Release]) -> li
     problems: list[str] = []
     seen: dict[str, str] = {}
     folded_cache: dict[str, str] = {}
+    for item in items:
+        messages = _item_problems(item, seen) + _class_problems(item) + _source_problems(item, releases, folded_cache)
+        problems += [f"{item.origin or '?'} ({item.id}): {message}" for message in messages]
+    return problems
+
+
+def _item_problems(item: GoldenItem, seen: dict[str, str]) -> list[str]:
+    out: list[str] = []
+    if not item.id.strip():
+        out.append("empty id")
+    elif item.id in seen:
+        out.append(f"duplicate id, first used at {seen[item.id]}")
+    else:
+        seen[item.id] = item.origin
+    if not item.question.strip():
+        out.append("empty question")
+    if item.lang not in LANGS:
+        out.append(f"lang must be one of {list(LANGS)}, got {item.lang!r}")
+    out += [f"history role must be one of {list(ROLES)}, got {turn['role']!r}"
+            for turn in item.history if turn["role"] not in ROLES]
+    if len(set(item.sources)) != len(item.sources):
+        out.append("duplicate source ids")
+    out += [f"facts[{i}] has an empty alternative" for i, fact in enumerate(item.facts)
+            if any(not normalize_for_match(alt) for alt in fact_alternatives(fact))]
+    return out
+
+
+def _source_problems(item: GoldenItem, releases: Mapping[str, Release], folded_cache: dict[str, str]) -> list[str]:
+    """Sources and facts: unanswerable items have none; answerable ones name known releases holding each fact."""
+    if not item.answerable:
+        return (["unanswerable item must have no sources"] if item.sources else []) + (
+            ["unanswerable item must have no facts"] if item.facts else [])
+    out = [] if item.sources else ["answerable item needs at least one source"]
+    if not item.facts:
+        out.append("answerable item needs at least one fact")
+    out += [f"source {source!r} is not a known release id" for source in item.sources if source not in releases]
+    known = [releases[s] for s in item.sources if s in releases]
+    if not known:
+        return out
 
     def folded(release: Release) -> str:
         if release.id not in folded_cache:
             folded_cache[release.id] = normalize_for_match(f"{release.title}\n{release.text}")
         return folded_cache[release.id]
 
-    for item in items:
-        def report(message: str) -> None:
-            problems.append(f"{item.origin or '?'} ({item.id}): {message}")
-
-        if not item.id.strip():
-            report("empty id")
-        elif item.id in seen:
-            report(f"duplicate id, first used at {seen[item.id]}")
-        else:
-            seen[item.id] = item.origin
-        if not item.question.strip():
-            report("empty question")
-        if item.lang not in LANGS:
-            report(f"lang must be one of {list(LANGS)}, got {item.lang!r}")
-        for turn in item.history:
-            if turn["role"] not in ROLES:
-                report(f"history role must be one of {list(ROLES)}, got {turn['role']!r}")
-        if len(set(item.sources)) != len(item.sources):
-            report("duplicate source ids")
-        for i, fact in enumerate(item.facts):
-            if any(not normalize_for_match(alt) for alt in fact_alternatives(fact)):
-                report(f"facts[{i}] has an empty alternative")
-
-        for message in _class_problems(item):
-            report(message)
-
-        if not item.answerable:
-            if item.sources:
-                report("unanswerable item must have no sources")
-            if item.facts:
-                report("unanswerable item must have no facts")
-            continue
-        if not item.sources:
-            report("answerable item needs at least one source")
-        if not item.facts:
-            report("answerable item needs at least one fact")
-        known = [releases[s] for s in item.sources if s in releases]
-        for source in item.sources:
-            if source not in releases:
-                report(f"source {source!r} is not a known release id")
-        if not known:
-            continue
-        for i, fact in enumerate(item.facts):
-            alts = [normalize_for_match(a) for a in fact_alternatives(fact)]
-            if not any(contains_folded(folded(r), alt) for r in known for alt in alts if alt):
-                report(f"fact {fact!r} occurs in none of its sources {item.sources}")
-    return problems
+    for fact in item.facts:
+        alts = [normalize_for_match(a) for a in fact_alternatives(fact)]
+        if not any(contains_folded(folded(r), alt) for r in known for alt in alts if alt):
+            out.append(f"fact {fact!r} occurs in none of its sources {item.sources}")
+    return out

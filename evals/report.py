@@ -113,10 +113,16 @@ def render_report(summary: EvalSummary, results: Sequence[ItemResult], *, chart:
             out += _table(rows, counts, metrics, intervals)
             out.append("")
 
+    out += _failed_section(results)
+    return "\n".join(out)
+
+
+def _failed_section(results: Sequence[ItemResult]) -> list[str]:
+    """The failed dev questions; held-out failures are only counted (tuning must not look at them)."""
     failed = [r for r in results if r.passed is False]
     shown = [r for r in failed if r.split != HELDOUT]
     hidden = len(failed) - len(shown)
-    out += [f"## Failed questions ({len(failed)})", ""]
+    out = [f"## Failed questions ({len(failed)})", ""]
     if hidden:
         out += [f"{hidden} held-out question(s) failed; they are counted above but not listed here, so that "
                 "tuning does not look at them (their lines are in results.jsonl).", ""]
@@ -129,7 +135,7 @@ def render_report(summary: EvalSummary, results: Sequence[ItemResult], *, chart:
     elif not hidden:
         out.append("None.")
     out.append("")
-    return "\n".join(out)
+    return out
 
 
 def write_run(out_dir: str | Path, summary: EvalSummary, results: Sequence[ItemResult], *,

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 
 from evals.compare import compare_runs
 from evals.floors import check_floors, load_floors
-from evals.golden import GoldenItem, check_golden, load_golden
+from evals.golden import GoldenError, GoldenItem, check_golden, load_golden
 from evals.report import write_run
 from evals.scoring import MAX_K, EvalSummary, ItemResult, score_item, summarize
 
@@ -93,7 +93,7 @@ def _embedder_label(info: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _open_retriever(index_dir: Path) -> Any:
+def _open_retriever(index_dir: str | Path) -> Any:
     from index import Retriever
 
     return Retriever.open(index_dir)
@@ -101,6 +101,25 @@ def _open_retriever(index_dir: Path) -> Any:
 
 def _ask(assistant: Any, item: GoldenItem) -> Any:
     return assistant.ask(item.question, history=item.history or None)
+
+
+def _items(golden_path: Path, split: str | None, limit: int | None) -> list[GoldenItem]:
+    items = load_golden(golden_path)
+    if split is not None:
+        items = [item for item in items if item.split == split]
+        if not items:
+            raise GoldenError(f"{golden_path}: no questions in split {split!r}")
+    return items[:limit] if limit is not None else items
+
+
+def _warn_golden_problems(golden_path: Path, items: list[GoldenItem], retriever: Any) -> list[str]:
+    source_ids = sorted({s for item in items for s in item.sources})
+    problems = check_golden(items, retriever.releases(source_ids))
+    if problems:
+        print(f"warning: {len(problems)} problem(s) in {golden_path}:", file=sys.stderr)
+        for line in problems[:10]:
+            print(f"  {line}", file=sys.stderr)
+    return problems
 
 
 def run_eval(
@@ -128,74 +147,50 @@ def run_eval(
     a bad golden file and whatever `Assistant.open` / `Retriever.open` raise for a bad index.
     """
     golden_path = Path(golden_path)
-    if not (isinstance(index_dir, str) and "://" in index_dir):  # a postgresql:// URI stays a string
-        index_dir = Path(index_dir)
-    items = load_golden(golden_path)
-    if split is not None:
-        items = [item for item in items if item.split == split]
-        if not items:
-            raise GoldenError(f"{golden_path}: no questions in split {split!r}")
-    if limit is not None:
-        items = items[:limit]
-
+    location: str | Path = index_dir if isinstance(index_dir, str) and "://" in index_dir else Path(index_dir)
+    items = _items(golden_path, split, limit)
     if not retrieval_only and assistant is None:
         from assistant import Assistant
 
-        assistant = Assistant.open(index_dir)
+        assistant = Assistant.open(location)
     if retriever is None:
         retriever = getattr(assistant, "retriever", None) if assistant is not None else None
     if retriever is None:
-        retriever = _open_retriever(index_dir)
+        retriever = _open_retriever(location)
+    golden_problems = _warn_golden_problems(golden_path, items, retriever)
 
-    source_ids = sorted({s for item in items for s in item.sources})
-    golden_problems = check_golden(items, retriever.releases(source_ids))
-    if golden_problems:
-        print(f"warning: {len(golden_problems)} problem(s) in {golden_path}:", file=sys.stderr)
-        for line in golden_problems[:10]:
-            print(f"  {line}", file=sys.stderr)
-
-    equivalents = Equivalents(retriever)
     search_kwargs: dict[str, Any] = {"mode": mode} if mode else {}
+
+    def ask(item: GoldenItem) -> tuple[Any, list[Any]]:
+        if retrieval_only:
+            return None, list(retriever.search(item.question, k=MAX_K, **search_kwargs))
+        answer = _ask(assistant, item)
+        return answer, list(answer.presented)
+
     if warmup and items:
         try:
-            if retrieval_only:
-                retriever.search(items[0].question, k=MAX_K, **search_kwargs)
-            else:
-                _ask(assistant, items[0])
+            ask(items[0])
         except Exception:  # noqa: BLE001 - the timed call below records the error
             pass
 
     from tqdm import tqdm
 
+    equivalents = Equivalents(retriever)
     started = datetime.now(timezone.utc)
     results: list[ItemResult] = []
     for item in tqdm(items, desc="eval", unit="q", file=sys.stderr, disable=not progress):
-        answer = None
-        hits: list[Any] = []
-        error: str | None = None
+        answer, hits, error = None, [], None
         t0 = time.perf_counter()
         try:
-            if retrieval_only:
-                hits = list(retriever.search(item.question, k=MAX_K, **search_kwargs))
-            else:
-                answer = _ask(assistant, item)
-                hits = list(answer.presented)
+            answer, hits = ask(item)
         except Exception as exc:  # noqa: BLE001 - one failing question must not lose the run
             error = f"{type(exc).__name__}: {exc}"
         latency_ms = (time.perf_counter() - t0) * 1000.0
         equivalents.add_hits(hits)
         cited = [c.release_id for c in answer.citations] if answer is not None else []
         equivalents.ensure([*item.sources, *cited, *(h.release_id for h in hits)])
-        results.append(
-            score_item(
-                item,
-                retrieved_ids=[h.release_id for h in hits],
-                equivalents=equivalents,
-                answer=answer,
-                latency_ms=latency_ms,
-                error=error,
-            )
-        )
+        results.append(score_item(item, retrieved_ids=[h.release_id for h in hits], equivalents=equivalents,
+                                  answer=answer, latency_ms=latency_ms, error=error))
     duration = (datetime.now(timezone.utc) - started).total_seconds()
 
     info = _index_info(retriever)
@@ -204,7 +199,7 @@ def run_eval(
         "golden": str(golden_path),
         "golden_name": golden_path.name,
         "golden_sha256": hashlib.sha256(golden_path.read_bytes()).hexdigest()[:16],
-        "index_dir": str(index_dir),
+        "index_dir": str(location),
         "retrieval_only": retrieval_only,
         "mode": mode,
         "mode_label": label,

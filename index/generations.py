@@ -122,12 +122,12 @@ class WriterLock:
                 if time.monotonic() > deadline:
                     self._handle.close()
                     self._handle = None
-                    raise IndexBusy(f"{self.path.parent}: another ingest is writing this index; try again later")
+                    raise IndexBusy(f"{self.path.parent}: another ingest is writing this index; try again later") from None
                 time.sleep(0.2)
             except OSError as exc:  # e.g. ENOLCK: a file system without locks
                 self._handle.close()
                 self._handle = None
-                raise write_failure(exc, self.path.parent, f"taking the writer lock {self.path.name}") or exc
+                raise (write_failure(exc, self.path.parent, f"taking the writer lock {self.path.name}") or exc) from exc
 
     def __exit__(self, *exc) -> None:
         if self._handle:

@@ -29,17 +29,15 @@ def parse_date(value: object) -> str | None:
     to the month), `25 sept. 2025`, `le 1er octobre 2024`, `September 25, 2025`.
     Ambiguous numeric forms such as `03/04/2025` give None rather than a guess.
     """
-    if value is None:
-        return None
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if not isinstance(value, str):
-        return None
-    text = " ".join(value.split())
-    if not text:
-        return None
+    text = " ".join(value.split()) if isinstance(value, str) else ""
+    return _parse_text(text) if text else None
+
+
+def _parse_text(text: str) -> str | None:
     for pattern in (_ISO, _SLASHED_YMD, _COMPACT):
         m = pattern.match(text)
         if m:

@@ -5,7 +5,7 @@ from evals.report import write_run
 
 def _row(lines, metric):
     """The first table row of `metric` (the overall table comes first), split on whitespace."""
-    return next(l.split() for l in lines if l.split()[:1] == [metric])
+    return next(row.split() for row in lines if row.split()[:1] == [metric])
 
 
 def test_compare_runs(tmp_path, run_a, run_b):

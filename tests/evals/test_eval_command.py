@@ -47,9 +47,9 @@ def test_index_dir_from_environment(monkeypatch, tmp_path, capsys):
 
 
 def test_split_option_runs_only_that_split(samples_index, tmp_path, capsys):
-    from evals.golden import load_golden
-
     from pathlib import Path
+
+    from evals.golden import load_golden
 
     golden = str(Path(__file__).resolve().parents[2] / "evals" / "golden" / "samples.jsonl")
     heldout = sum(i.split == "heldout" for i in load_golden(golden))

@@ -70,7 +70,7 @@ def test_cli_export_to_stdout_and_missing_file(tmp_path, capsys):
     log = _log(tmp_path)
     assert main(["feedback", "export", "--index", str(tmp_path / "index"), "--votes", "up"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("//") and [json.loads(l)["id"] for l in lines[1:]] == ["fb-a1", "fb-a2", "fb-a3"]
+    assert lines[0].startswith("//") and [json.loads(row)["id"] for row in lines[1:]] == ["fb-a1", "fb-a2", "fb-a3"]
     assert log.path == tmp_path / "feedback.jsonl"
     assert main(["feedback", "export", "--feedback", str(tmp_path / "none.jsonl")]) == 2
     assert "none.jsonl: feedback file not found" in capsys.readouterr().err

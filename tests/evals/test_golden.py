@@ -16,7 +16,7 @@ RELEASES = {
 
 def write(tmp_path, lines, name="golden.jsonl"):
     path = tmp_path / name
-    path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l, ensure_ascii=False) for l in lines) + "\n",
+    path.write_text("\n".join(row if isinstance(row, str) else json.dumps(row, ensure_ascii=False) for row in lines) + "\n",
                     encoding="utf-8")
     return path
 

@@ -13,8 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from evals.shared_corpus import (GC_FILES, INPUT_FILES, PROVINCIAL_FILE, PROVINCIAL_LIMIT, REPO_ROOT,
-                                 SharedCorpusMissing, count_records, missing_inputs, shared_sources)
+from evals.shared_corpus import (
+    GC_FILES,
+    INPUT_FILES,
+    PROVINCIAL_FILE,
+    PROVINCIAL_LIMIT,
+    REPO_ROOT,
+    SharedCorpusMissing,
+    count_records,
+    missing_inputs,
+    shared_sources,
+)
 from ui.commands import eval as eval_command
 from ui.commands.shared_index import STAMP, SharedIndexError, build_shared_index
 

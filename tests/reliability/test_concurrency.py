@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -56,54 +56,62 @@ def _classify(retriever: Retriever, hits, old_texts: dict[str, str]) -> set[str]
     return kinds
 
 
-def test_searches_during_an_ingest_never_fail_and_never_mix_generations(indexes):
-    index_dir, update, old_texts = indexes
-    retriever = Retriever.open(index_dir)  # auto_reload: checks for a new generation every second
-    first_generation = retriever.stats().generation
-    errors: list[str] = []
-    mixed: list[str] = []
-    seen_generations: Counter = Counter()
-    searches = Counter()
-    stop = threading.Event()
+@dataclass
+class _Readers:
+    """Threads searching while an ingest runs, and what they saw."""
 
-    def search_loop(worker: int) -> None:
+    retriever: Retriever
+    old_texts: dict
+    errors: list[str] = field(default_factory=list)
+    mixed: list[str] = field(default_factory=list)
+    seen_generations: Counter = field(default_factory=Counter)
+    searches: Counter = field(default_factory=Counter)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def search_loop(self, worker: int) -> None:
         n = 0
-        while not stop.is_set():
+        while not self.stop.is_set():
             query = QUERIES[(n + worker) % len(QUERIES)]
             n += 1
             try:
-                snapshot = retriever._snapshot
-                hits = retriever.search(query, k=8, per_release=2)
-                seen_generations[retriever._snapshot.name] += 1
+                snapshot = self.retriever._snapshot
+                hits = self.retriever.search(query, k=8, per_release=2)
+                self.seen_generations[self.retriever._snapshot.name] += 1
                 for hit in hits:  # each hit is a real passage of a stored release
                     assert hit.text and hit.release_id and hit.end > hit.start
-                kinds = _classify(retriever, hits, old_texts)
-                if len(kinds) > 1:
-                    mixed.append(f"{query!r} on {snapshot.name}: {[(h.release_id, h.text[-60:]) for h in hits]}")
-                searches[worker] += 1
+                if len(_classify(self.retriever, hits, self.old_texts)) > 1:
+                    self.mixed.append(f"{query!r} on {snapshot.name}: {[(h.release_id, h.text[-60:]) for h in hits]}")
+                self.searches[worker] += 1
             except Exception as exc:  # noqa: BLE001 - every failure is the finding
-                errors.append(f"{type(exc).__name__}: {exc}")
+                self.errors.append(f"{type(exc).__name__}: {exc}")
 
-    def fresh_thread_searches() -> None:
+    def fresh_thread_searches(self) -> None:
         """A new thread per search, as a server's workers come and go (new SQLite connections)."""
-        while not stop.is_set():
-            thread = threading.Thread(target=lambda: _one_search())
+        while not self.stop.is_set():
+            thread = threading.Thread(target=self.one_search)
             thread.start()
             thread.join()
             time.sleep(0.05)
 
-    def _one_search() -> None:
+    def one_search(self) -> None:
         try:
-            hits = retriever.search(QUERIES[0], k=5)
+            hits = self.retriever.search(QUERIES[0], k=5)
             if hits:
-                release = retriever.release(hits[0].release_id)
-                assert release is not None
-            searches["fresh"] += 1
+                assert self.retriever.release(hits[0].release_id) is not None
+            self.searches["fresh"] += 1
         except Exception as exc:  # noqa: BLE001
-            errors.append(f"fresh thread: {type(exc).__name__}: {exc}")
+            self.errors.append(f"fresh thread: {type(exc).__name__}: {exc}")
 
-    readers = [threading.Thread(target=search_loop, args=(w,), daemon=True) for w in range(2)]
-    readers.append(threading.Thread(target=fresh_thread_searches, daemon=True))
+
+def test_searches_during_an_ingest_never_fail_and_never_mix_generations(indexes):
+    index_dir, update, old_texts = indexes
+    retriever = Retriever.open(index_dir)  # auto_reload: checks for a new generation every second
+    first_generation = retriever.stats().generation
+    state = _Readers(retriever, old_texts)
+    errors, mixed, seen_generations, searches, stop = (state.errors, state.mixed, state.seen_generations,
+                                                       state.searches, state.stop)
+    readers = [threading.Thread(target=state.search_loop, args=(w,), daemon=True) for w in range(2)]
+    readers.append(threading.Thread(target=state.fresh_thread_searches, daemon=True))
     for reader in readers:
         reader.start()
     code = ("import sys; from ingest.pipeline import ingest_paths; "

@@ -129,8 +129,8 @@ def chat(samples_index, tmp_path_factory):
 def _chat_turn(chat, question: str) -> list[dict]:
     """The chat messages after one question, as the page would show them (the last yield)."""
     last = None
-    for last in chat.respond(question, [], [], "en", None, None, None, None, None):
-        pass
+    for update in chat.respond(question, [], [], "en", None, None, None, None, None):
+        last = update
     assert last is not None
     return last[0]
 

@@ -57,7 +57,7 @@ def _error(message: str) -> int:
     return USAGE
 
 
-def _index_error(index_dir: Path, exc: Exception) -> int:
+def _index_error(index_dir: Path | str, exc: Exception) -> int:
     print(f"communique eval: cannot use index {index_dir}: {exc}", file=sys.stderr)
     return FAILED
 
@@ -78,7 +78,7 @@ def _compare(run_a: str, run_b: str) -> int:
     return OK
 
 
-def _check(golden: Path, index_dir: Path) -> int:
+def _check(golden: Path, index_dir: Path | str) -> int:
     from evals.golden import GoldenError, check_golden, load_golden
     from index import IndexProblem, Retriever
 
@@ -112,36 +112,51 @@ def _build_shared(args: argparse.Namespace) -> int:
     return OK
 
 
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    """The first misuse of the options, as a message (None: the options fit together)."""
+    if args.build_shared_index and (args.golden or args.compare):
+        return "--build-shared-index takes no --golden or --compare"
+    if args.build_shared_index:
+        return None
+    if args.corpus or args.embedder:
+        return "--corpus and --embedder apply to --build-shared-index"
+    if args.compare and args.golden:
+        return "--compare takes two run folders and no --golden"
+    if args.compare:
+        return None
+    if not args.golden:
+        return "give --golden FILE (or --compare RUN_A RUN_B)"
+    if args.mode and not args.retrieval_only:
+        return "--mode applies to --retrieval-only runs (the assistant chooses its own)"
+    if args.limit is not None and args.limit < 1:
+        return "--limit must be at least 1"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Carry out `communique eval`; returns the exit code."""
+    problem = _usage_problem(args)
+    if problem:
+        return _error(problem)
     if args.build_shared_index:
-        if args.golden or args.compare:
-            return _error("--build-shared-index takes no --golden or --compare")
         return _build_shared(args)
-    if args.corpus or args.embedder:
-        return _error("--corpus and --embedder apply to --build-shared-index")
     if args.compare:
-        if args.golden:
-            return _error("--compare takes two run folders and no --golden")
         return _compare(*args.compare)
-    if not args.golden:
-        return _error("give --golden FILE (or --compare RUN_A RUN_B)")
-    if args.mode and not args.retrieval_only:
-        return _error("--mode applies to --retrieval-only runs (the assistant chooses its own)")
-    if args.limit is not None and args.limit < 1:
-        return _error("--limit must be at least 1")
     golden = Path(args.golden)
     index_dir = resolve_index_dir(args.index)
     if isinstance(index_dir, Path) and not index_dir.exists():  # a postgresql:// URI is a str
         return _error(f"index folder {index_dir} not found (build it with `communique ingest`)")
     if args.check:
         return _check(golden, index_dir)
+    return _score(args, golden, index_dir)
 
+
+def _score(args: argparse.Namespace, golden: Path, index_dir: Path | str) -> int:
     from evals.floors import FloorsError, check_floors, load_floors
     from evals.golden import GoldenError
-    from evals.report import REPORT, fmt
-    from index import IndexProblem
+    from evals.report import REPORT, fmt_ci
     from evals.runner import run_eval
+    from index import IndexProblem
 
     floors = None
     if args.floors:
@@ -151,29 +166,19 @@ def run(args: argparse.Namespace) -> int:
             return _error(str(exc))
     out_dir = Path(args.out) if args.out else _default_out(golden)
     try:
-        summary = run_eval(
-            golden,
-            index_dir,
-            out_dir,
-            retrieval_only=args.retrieval_only,
-            mode=args.mode,
-            limit=args.limit,
-            split=args.split,
-            progress=not args.no_progress,
-        )
+        summary = run_eval(golden, index_dir, out_dir, retrieval_only=args.retrieval_only, mode=args.mode,
+                           limit=args.limit, split=args.split, progress=not args.no_progress)
     except GoldenError as exc:
         return _error(str(exc))
     except IndexProblem as exc:
         return _index_error(index_dir, exc)
 
-    from evals.report import fmt_ci
-
-    def line(values, intervals) -> str:
+    def metrics_line(values: dict, intervals: dict | None) -> str:
         return ", ".join(f"{k} {fmt_ci(v, (intervals or {}).get(k), k)}" for k, v in values.items() if v is not None)
 
-    print(f"{summary.n} questions; " + line(summary.overall, summary.ci.get("overall")))
+    print(f"{summary.n} questions; " + metrics_line(summary.overall, summary.ci.get("overall")))
     for name, part in sorted((summary.splits or {}).items()):
-        print(f"  {name} ({part['n']}): " + line(part["overall"], part["ci"].get("overall")))
+        print(f"  {name} ({part['n']}): " + metrics_line(part["overall"], part["ci"].get("overall")))
     print(f"report: {out_dir / REPORT}")
     status = OK
     if summary.errors:
@@ -181,8 +186,8 @@ def run(args: argparse.Namespace) -> int:
         status = FAILED
     if floors is not None:
         broken = check_floors(summary, floors, skip_unmeasured=args.retrieval_only)
-        for line in broken:
-            print(f"floor: {line}", file=sys.stderr)
+        for message in broken:
+            print(f"floor: {message}", file=sys.stderr)
         if broken:
             status = FAILED
         else:
