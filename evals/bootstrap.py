@@ -78,7 +78,7 @@ def bootstrap_intervals(
         return out
     draws = _generator(seed, label).integers(0, n, size=(resamples, n))
     for name in names:
-        values = np.array([np.nan if item.get(name) is None else float(item[name]) for item in per_item])
+        values = np.array([np.nan if (v := item.get(name)) is None else float(v) for item in per_item])
         if not np.isnan(values).all():
             out[name] = _interval(_mean_of_draws(values, draws), level)
     timed = np.array([np.nan if v is None else float(v) for v in latencies_ms])

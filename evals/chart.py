@@ -58,7 +58,9 @@ def write_chart(summary: Any, path: Path) -> Path | None:
     for ax, (title, groups, intervals) in zip(axes[:, 0], panels):
         names = list(groups)
         for j, metric in enumerate(metrics):
-            xs, ys, errs = [], [], [[], []]
+            xs: list[float] = []
+            ys: list[float] = []
+            errs: list[list[float]] = [[], []]
             for i, name in enumerate(names):
                 value = groups[name].get(metric)
                 if value is None:  # does not apply to this group: no bar, not a misleading 0

@@ -45,7 +45,7 @@ def read_feedback(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
                 continue
             try:
                 record = json.loads(line)
-            except ValueError as exc:
+            except json.JSONDecodeError as exc:
                 problems.append(f"{path}:{number}: not a JSON line ({exc.msg})")
                 continue
             if not isinstance(record, dict) or not isinstance(record.get("answer_id"), str):

@@ -72,7 +72,8 @@ def render_report(summary: EvalSummary, results: Sequence[ItemResult], *, chart:
     held-out split alone), and the failed dev questions (held-out ones are only counted)."""
     cfg = summary.config
     retrieval_only = bool(cfg.get("retrieval_only"))
-    metric_sets = [("Retrieval (answerable questions, announcement level)", RETRIEVAL_METRICS)]
+    metric_sets: list[tuple[str, tuple[str, ...]]] = [("Retrieval (answerable questions, announcement level)",
+                                                      RETRIEVAL_METRICS)]
     if not retrieval_only:
         metric_sets.append(("Answers", ANSWER_METRICS))
     metric_sets.append(("Latency per question (ms)", LATENCY_METRICS))
@@ -149,9 +150,9 @@ def write_run(out_dir: str | Path, summary: EvalSummary, results: Sequence[ItemR
     (out / SUMMARY).write_text(
         json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    chart = write_chart(summary, out / CHART) if chart else None
+    drawn = write_chart(summary, out / CHART) if chart else None
     (out / REPORT).write_text(
-        render_report(summary, results, chart=CHART if chart else None), encoding="utf-8"
+        render_report(summary, results, chart=CHART if drawn else None), encoding="utf-8"
     )
     return out
 

@@ -179,7 +179,9 @@ def run_eval(
     started = datetime.now(timezone.utc)
     results: list[ItemResult] = []
     for item in tqdm(items, desc="eval", unit="q", file=sys.stderr, disable=not progress):
-        answer, hits, error = None, [], None
+        answer: Any = None
+        hits: list[Any] = []
+        error: str | None = None
         t0 = time.perf_counter()
         try:
             answer, hits = ask(item)

@@ -16,6 +16,7 @@ import re
 import shutil
 import time
 from pathlib import Path
+from typing import IO
 
 from index.errors import IndexBusy, IndexCorrupted, IndexNotFound
 from index.write_guard import guarded_write, write_failure
@@ -107,25 +108,26 @@ class WriterLock:
     def __init__(self, index_dir: Path, timeout: float = 30.0) -> None:
         self.path = index_dir / LOCK
         self.timeout = timeout
-        self._handle = None
+        self._handle: IO[str] | None = None
 
     def __enter__(self) -> "WriterLock":
         with guarded_write(self.path.parent, f"taking the writer lock {self.path.name}"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(self.path, "a+")
+            handle = open(self.path, "a+")
+            self._handle = handle
         deadline = time.monotonic() + self.timeout
         while True:
             try:
-                fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return self
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    self._handle.close()
+                    handle.close()
                     self._handle = None
                     raise IndexBusy(f"{self.path.parent}: another ingest is writing this index; try again later") from None
                 time.sleep(0.2)
             except OSError as exc:  # e.g. ENOLCK: a file system without locks
-                self._handle.close()
+                handle.close()
                 self._handle = None
                 raise (write_failure(exc, self.path.parent, f"taking the writer lock {self.path.name}") or exc) from exc
 

@@ -71,10 +71,10 @@ class LexicalIndex:
             dates.append(date_ordinal(date))
             counts = Counter(tokens.split())
             lengths.append(sum(counts.values()))
-            for term, tf in counts.items():
+            for term, count in counts.items():
                 post_terms.append(ids.setdefault(term, len(ids)))
                 post_rows.append(row)
-                post_tf.append(tf)
+                post_tf.append(count)
         n_docs = len(vids)
         terms = sorted(ids)  # column order: alphabetical, as the vocabulary file lists them
         rank = np.empty(len(terms), dtype=np.int32)
@@ -123,7 +123,7 @@ class LexicalIndex:
         with open(folder / LEXICAL_ARRAYS, "wb") as handle:
             np.savez(handle, indptr=self.indptr, rows=self.rows, weights=self.weights,
                      vids=self.vids, langs=self.langs, dates=self.dates)
-        terms = [None] * len(self.vocab)
+        terms: list[str | None] = [None] * len(self.vocab)
         for term, col in self.vocab.items():
             terms[col] = term
         (folder / LEXICAL_VOCAB).write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")

@@ -49,7 +49,7 @@ class Release:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Release":
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
 @dataclass

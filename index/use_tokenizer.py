@@ -43,15 +43,14 @@ class SentencePieceUseTokenizer:
                add_eos: bool = True):
         single = isinstance(texts, str)
         batch = [texts] if single else list(texts)
-        results = []
+        results: list[list[int] | list[str]] = []
         for text in batch:
-            ids = self._ids(text)
+            ids = self._ids(str(text))
             if out_type is not int:
-                ids = [self._processor.id_to_piece(i) for i in ids]
-                bos, eos = "<s>", "</s>"
+                pieces = [self._processor.id_to_piece(i) for i in ids]
+                results.append((["<s>"] if add_bos else []) + pieces + (["</s>"] if add_eos else []))
             else:
-                bos, eos = _BOS, _EOS
-            results.append(([bos] if add_bos else []) + ids + ([eos] if add_eos else []))
+                results.append(([_BOS] if add_bos else []) + ids + ([_EOS] if add_eos else []))
         return results[0] if single else results
 
 

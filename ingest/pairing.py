@@ -20,8 +20,8 @@ PAIR_THRESHOLD = 0.70
 
 
 def release_vector(writer: IndexWriter, release_id: str, lang: str) -> np.ndarray | None:
-    vectors = [writer.vectors.reconstruct(lang, vid) for vid in writer.store.chunk_vids(release_id)]
-    vectors = [v for v in vectors if v is not None]
+    found = [writer.vectors.reconstruct(lang, vid) for vid in writer.store.chunk_vids(release_id)]
+    vectors = [v for v in found if v is not None]
     if not vectors:
         return None
     mean = np.mean(vectors, axis=0)

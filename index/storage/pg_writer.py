@@ -193,7 +193,8 @@ class PostgresWriter:
                     ch=release.content_hash, rh=release.record_hash, at=now_iso())
             day = date_ordinal(release.date)
             grp = group_of(release.lang)
-            rows, postings = [], []
+            rows: list[tuple] = []
+            postings: list[tuple] = []
             for chunk, vector in zip(chunks, np.asarray(vectors, dtype=np.float32)):
                 tokens = tokenize(lexical_text(release, chunk))
                 vid = vector_id(chunk.id)

@@ -38,7 +38,14 @@ def run(args: argparse.Namespace) -> int:
     from evals.feedback_drafts import VOTES, drafts_from_records, read_feedback
     from ui.paths import resolve_index_dir
 
-    path = Path(args.feedback) if args.feedback else resolve_index_dir(args.index).parent / "feedback.jsonl"
+    index = resolve_index_dir(args.index)
+    if args.feedback:
+        path = Path(args.feedback)
+    elif isinstance(index, Path):
+        path = index.parent / "feedback.jsonl"
+    else:  # a postgresql:// index keeps no folder: the chat's --feedback file must be named
+        print("communique feedback: error: give --feedback FILE for an index in a database", file=sys.stderr)
+        return USAGE
     if not path.is_file():
         print(f"communique feedback: error: {path}: feedback file not found", file=sys.stderr)
         return USAGE

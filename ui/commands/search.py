@@ -23,10 +23,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from index.embedders import UnknownEmbedder
     from index.retriever import Retriever
     from ui.paths import resolve_index_dir
-
-    from index.embedders import UnknownEmbedder
 
     try:  # every file checked against its checksum at open: an altered record store is refused, not quoted
         retriever = Retriever.open(resolve_index_dir(args.index), embedder=args.embedder)

@@ -15,8 +15,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from evals.shared_corpus import (PROVINCIAL_FILE, PROVINCIAL_LIMIT, SHARED_CORPUS, SharedCorpusMissing,
-                                 count_records, input_stamp, shared_sources)
+from evals.shared_corpus import (
+    PROVINCIAL_FILE,
+    PROVINCIAL_LIMIT,
+    SHARED_CORPUS,
+    SharedCorpusMissing,
+    count_records,
+    input_stamp,
+    shared_sources,
+)
 
 STAMP = "shared-build.json"
 # The corpus has a few records that are empty once cleaned (Alberta pages that say only
