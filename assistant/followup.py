@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from assistant.question import Question, analyse
 from assistant.text import QUESTION_WORDS, fold, tokenize
-from index.calendar import MONTH_NUMBERS
+from index.calendar import MONTH_NAMES, MONTH_NUMBERS
 from index.text import STOPWORDS
 
 _CONNECTOR = re.compile(
@@ -35,8 +35,11 @@ _COMMON_OPENERS = frozenset(
     "why which le la les un une des ce cette ces il elle ils elles nous en au aux et mais ou donc dans pour "
     "selon the cette".split()
 )
-_CALENDAR = frozenset(MONTH_NUMBERS) | frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche".split()
+# Calendar words that cannot be names even when capitalised: English months and days are always written
+# with a capital; French ones are not, so a capitalised « Mars » or « Mai » mid-sentence is a name (the planet).
+_FRENCH_ONLY = frozenset(fold(m) for m in MONTH_NAMES["fr"]) - frozenset(fold(m) for m in MONTH_NAMES["en"])
+_CALENDAR = (frozenset(MONTH_NUMBERS) - _FRENCH_ONLY) | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday".split()
 )
 _NAME = re.compile(
     r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-]*|[A-Z]{2,})(?:\s+(?:(?:of|the|de|du|des|la|le|et|and|for|pour|d['’]|l['’])\s+)?"

@@ -58,10 +58,6 @@ def content_stems(text: str) -> list[str]:
     return [stem(t) for t in tokenize(text) if t not in QUESTION_WORDS]
 
 
-def all_stems(text: str) -> set[str]:
-    return {stem(t) for t in tokenize(text, keep_stopwords=True)}
-
-
 def split_sentences(text: str, lo: int = 0, hi: int | None = None) -> list[Span]:
     """Sentence spans of `text[lo:hi]`, with offsets into `text`, for quoting.
 
@@ -71,7 +67,3 @@ def split_sentences(text: str, lo: int = 0, hi: int | None = None) -> list[Span]
     """
     return [Span(a, b, text[a:b]) for a, b in sentence_spans(text, lo, hi, every_line_break=True,
                                                              strip_bullets=True, max_chars=MAX_SENTENCE_CHARS)]
-
-
-def is_stopword(token: str) -> bool:
-    return token in STOPWORDS or token in QUESTION_WORDS

@@ -280,10 +280,6 @@ class RecordStore:
         )
         return [str(r[0]) for r in rows]
 
-    def get_setting(self, key: str) -> str | None:
-        row = self._connect().execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
-        return row[0] if row else None
-
     # -- writes -----------------------------------------------------------------------
     def put_release(self, release: Release, rows: list[ChunkRow], ingested_at: str) -> None:
         conn = self._connect()

@@ -17,6 +17,7 @@ import pytest
 
 from assistant import Answer, Assistant
 from assistant.llm import LLMSettings, build_chat_model
+from assistant.render import message
 
 QUESTION = "How much is Canada investing in the Port Elgin harbour?"
 
@@ -89,9 +90,11 @@ def test_round_trip_streams_and_ends_with_a_grounded_answer(llama_server, inject
         else:
             pieces.append(item)
     assert final is not None and pieces, "the server's tokens are streamed before the final answer"
-    # Grounded either way: the model's own cited answer, or the extractive one with a notice.
+    # SmolLM2-135M at temperature 0 answers without a citation marker: the check refuses it and the
+    # extractive answer is shown with the notice that says why (deterministic for this model and build).
+    extractive = Assistant.open(injection_index).ask(QUESTION)
     assert final.citations and not final.abstained
-    assert final.notice is None or "extractive" in final.notice
+    assert final.notice == message("en", "llm_no_citation") and final.text == extractive.text
     assert "llm" in final.timings
 
 

@@ -62,7 +62,8 @@ def test_english_question_is_answered_in_english_with_citations(client):
     assert_answers(answer, releases, words, lang)
     citation = answer["citations"][0]
     assert citation["url"].startswith("https://www.canada.ca/")
-    assert citation["quote"] in answer["text"] or citation["quote"][:40] in answer["text"]
+    assert citation["quote"] in answer["text"]  # the answer text quotes its source verbatim (after the value)
+    assert answer["text"].startswith("**$74 million** — ") and answer["lead"]["shown"] == "$74 million"
 
 
 def test_answer_language_can_be_forced(client):
