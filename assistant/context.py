@@ -45,8 +45,8 @@ def attach_context(answer: Answer, source: RecordSource, releases: dict[str, Rel
         rel = release(citation.release_id)
         if rel is None or rel.text[citation.start : citation.end] != citation.quote:
             continue
-        begin = _word_boundary(rel.text, max(0, citation.start - CONTEXT_CHARS), backwards=True)
-        end = _word_boundary(rel.text, min(len(rel.text), citation.end + CONTEXT_CHARS))
+        begin = word_boundary(rel.text, max(0, citation.start - CONTEXT_CHARS), backwards=True)
+        end = word_boundary(rel.text, min(len(rel.text), citation.end + CONTEXT_CHARS))
         citation.context, citation.context_start = rel.text[begin:end], begin
         citation.origin = origin_of(rel)
     shown = list(dict.fromkeys([c.release_id for c in answer.citations] +
@@ -58,7 +58,7 @@ def attach_context(answer: Answer, source: RecordSource, releases: dict[str, Rel
     return answer
 
 
-def _word_boundary(text: str, position: int, *, backwards: bool = False) -> int:
+def word_boundary(text: str, position: int, *, backwards: bool = False) -> int:
     """Move `position` to the nearest whitespace so a window does not cut a word (at most 30 chars)."""
     step = -1 if backwards else 1
     limit = 30

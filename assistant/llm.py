@@ -26,7 +26,7 @@ from assistant.models import Answer, Citation
 from assistant.question import Question, analyse
 from assistant.render import message
 from assistant.text import split_sentences, stem, tokenize
-from assistant.verify import problem
+from assistant.verify import problem, sentences_with_marks
 from index.models import Hit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -228,7 +228,7 @@ def ground(text: str, passages: list[Hit], draft: "Draft", q: Question) -> Answe
     citations: list[Citation] = []
     by_passage: dict[int, int] = {}
     out: list[str] = []
-    for sentence in _sentences_with_marks(text):
+    for sentence in sentences_with_marks(text):
         body = re.sub(r"\s+([.!?…,;:])", r"\1", _CITE.sub("", sentence)).strip()
         marks: list[str] = []
         for raw in _CITE.findall(sentence):
@@ -283,17 +283,6 @@ def _best_span(sentence: str, hit: Hit, release_text: str) -> tuple[int, int, st
     if best is None:
         return hit.start, hit.end, hit.text
     return best[1], best[2], best[3]
-
-
-def _sentences_with_marks(text: str) -> list[str]:
-    """Split after sentence punctuation and the citation marks that follow it."""
-    parts = re.split(r"(?<=[.!?…])((?:\s*\[\d{1,3}\])*)\s+", text)
-    sentences: list[str] = []
-    for i in range(0, len(parts), 2):
-        piece = parts[i] + (parts[i + 1] if i + 1 < len(parts) and parts[i + 1] else "")
-        if piece.strip():
-            sentences.append(piece.strip())
-    return sentences
 
 
 def _before_final_punct(text: str) -> str:

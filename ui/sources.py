@@ -9,6 +9,7 @@ import html
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from assistant.context import word_boundary
 from assistant.models import Answer, Citation, TranslationRef
 from index.models import Hit, Release
 from ui.i18n import t
@@ -44,8 +45,8 @@ def passage_for(citation: Citation, hits: Iterable[Hit], release: Release | None
             if hit.text[offset : offset + len(citation.quote)] == citation.quote:
                 return Passage(hit.text, offset, offset + len(citation.quote), hit.start > 0, False)
     if release is not None and release.text[citation.start : citation.end] == citation.quote:
-        begin = _word_boundary(release.text, max(0, citation.start - PASSAGE_CONTEXT_CHARS), backwards=True)
-        end = _word_boundary(release.text, min(len(release.text), citation.end + PASSAGE_CONTEXT_CHARS))
+        begin = word_boundary(release.text, max(0, citation.start - PASSAGE_CONTEXT_CHARS), backwards=True)
+        end = word_boundary(release.text, min(len(release.text), citation.end + PASSAGE_CONTEXT_CHARS))
         return Passage(
             release.text[begin:end],
             citation.start - begin,
@@ -54,16 +55,6 @@ def passage_for(citation: Citation, hits: Iterable[Hit], release: Release | None
             end < len(release.text),
         )
     return Passage(citation.quote, 0, len(citation.quote), True, True)
-
-
-def _word_boundary(text: str, position: int, *, backwards: bool = False) -> int:
-    """Move `position` to the nearest whitespace so a window does not cut a word (at most 30 chars)."""
-    step = -1 if backwards else 1
-    limit = 30
-    while 0 < position < len(text) and not text[position].isspace() and limit:
-        position += step
-        limit -= 1
-    return position
 
 
 def render_passage(passage: Passage) -> str:
@@ -159,7 +150,7 @@ def render_hit(hit: Hit, ui_lang: str, translations_of: TranslationsOf | None = 
     text = hit.text
     cut = len(text) > SECONDARY_PASSAGE_CHARS
     if cut:
-        text = text[: _word_boundary(text, SECONDARY_PASSAGE_CHARS, backwards=True)]
+        text = text[: word_boundary(text, SECONDARY_PASSAGE_CHARS, backwards=True)]
     extra = render_translations(hit, ui_lang, translations_of, carried)
     return (
         f'<div class="cq-src cq-secondary" data-release="{esc(hit.release_id)}">'
