@@ -8,10 +8,8 @@ Usage:
 """
 from __future__ import annotations
 
-import datetime as _dt
 import shutil
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,21 +22,11 @@ from index.lexical import LexicalIndex
 from index.manifest import Manifest, file_digest, verify_files
 from index.models import Chunk, Release
 from index.passage_text import embedding_text, lexical_text
+from index.storage.contract import UpsertResult, now_iso
 from index.store import ChunkRow, RecordStore, vector_id
 from index.text import tokenize
 from index.vectors import VectorStore
 from index.write_guard import guarded_write
-
-
-def now_iso() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-
-
-@dataclass
-class UpsertResult:
-    status: str  # "added", "updated", "unchanged", "duplicate"
-    chunks: int = 0
-    duplicate_of: str | None = None
 
 
 class IndexWriter:

@@ -14,12 +14,27 @@ same tokens (`index.text.tokenize`) on both backends, so fusion gives the same s
 """
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol, runtime_checkable
 
 import numpy as np
 
 from index.models import Chunk, Release
+
+
+def now_iso() -> str:
+    """The time of a write, as both writers record it (UTC, seconds)."""
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class UpsertResult:
+    """What a writer did with one release."""
+
+    status: str  # "added", "updated", "unchanged", "duplicate"
+    chunks: int = 0
+    duplicate_of: str | None = None
 
 
 @dataclass(frozen=True)

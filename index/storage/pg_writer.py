@@ -7,11 +7,9 @@ an unpublished generation behind: the next writer undoes them before it starts.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,6 +17,7 @@ from index.embedders import BaseEmbedder, UnknownEmbedder, embedder_for_index, g
 from index.errors import EmbedderMismatch, IndexBusy, IndexNotFound
 from index.lexical import date_ordinal
 from index.models import Chunk, Release
+from index.storage.contract import UpsertResult, now_iso
 from index.storage.pg_schema import (
     KEEP_PREVIOUS,
     OPEN,
@@ -36,16 +35,6 @@ from index.vectors import group_of
 
 LOCK_KEY = 0x436F6D6D  # advisory lock id: one writer per database
 
-
-def now_iso() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-
-
-@dataclass
-class UpsertResult:
-    status: str  # "added", "updated", "unchanged", "duplicate"
-    chunks: int = 0
-    duplicate_of: str | None = None
 
 
 class _StoreView:
