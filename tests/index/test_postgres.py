@@ -145,7 +145,7 @@ def test_command_line_against_a_database(pg_database):
     found = subprocess.run(run + ["search", "Lobster Fishing Area 23 C closure", "--index", pg_database], env=env,
                            capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
     assert found.returncode == 0, found.stderr
-    assert "Lobster" in found.stdout or "homard" in found.stdout
+    assert "smp-lfa-23c-closure-en" in found.stdout.splitlines()[1]  # the English version first, for an English query
     info = subprocess.run(run + ["info"], env=env, capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
     assert info.returncode == 0, info.stderr
     assert "gen-000001" in info.stdout

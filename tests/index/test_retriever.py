@@ -75,7 +75,8 @@ def test_langchain_adapter_returns_documents_with_metadata(samples):
 def test_cross_language_on_the_shared_corpus(shared_index):
     retriever = Retriever.open(shared_index)
     hits = retriever.search("What task force did the AI minister announce at the ALL IN conference?", k=5)
-    assert SEED_FR in _ids(hits) or any(SEED_FR in h.translations for h in hits)
+    # both versions match: the one in the asker's language is returned, the French seed as its translation
+    assert any(h.release_id == SEED_FR.replace("-fr", "-en") and SEED_FR in h.translations for h in hits)
     hits = retriever.search("Quand la nouvelle école de Camrose doit-elle ouvrir ses portes ?", k=5)
     assert "prov-alberta-3058ebc89eed" in _ids(hits)
 

@@ -211,4 +211,4 @@ def test_cli_survives_a_question_that_is_not_valid_utf8(samples_index):
         result = subprocess.run(args, cwd=REPO_ROOT, env=child_env(), capture_output=True, timeout=300)
         assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
         assert b"Traceback" not in result.stderr
-        assert b"wildfire" in result.stdout.lower() or b"feux" in result.stdout.lower()
+        assert b"wildfire" in result.stdout.lower()  # an English question: English passages and answer
