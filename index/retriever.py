@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from index.calendar import parse_iso_date
@@ -29,7 +29,7 @@ from index.models import Chunk, Hit, Release
 from index.scrub import scrub_surrogates
 from index.snapshots import SnapshotHolder
 from index.storage import open_storage
-from index.storage.contract import Filters, Snapshot, Storage
+from index.storage.contract import Filters, Snapshot, SnapshotInfo, Storage
 from index.text import tokenize
 from index.vectors import group_of
 
@@ -39,19 +39,10 @@ MODES = ("hybrid", "dense", "lexical")
 
 
 @dataclass
-class IndexStats:
-    index_dir: str
-    generation: str
-    embedder: str
-    dim: int
-    releases: int
-    chunks: int
-    releases_by_lang: dict[str, int]
-    chunks_by_lang: dict[str, int]
-    size_bytes: int
-    created: str
-    last_ingest: str
-    departments: list[str] = field(default_factory=list)
+class IndexStats(SnapshotInfo):
+    """A generation's figures (`SnapshotInfo`) and where the index lives."""
+
+    index_dir: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -158,12 +149,7 @@ class Retriever:
 
     def stats(self) -> IndexStats:
         info = self._snapshot.info()
-        return IndexStats(
-            index_dir=self.index_dir, generation=info.generation, embedder=info.embedder, dim=info.dim,
-            releases=info.releases, chunks=info.chunks, releases_by_lang=info.releases_by_lang,
-            chunks_by_lang=info.chunks_by_lang, size_bytes=info.size_bytes, created=info.created,
-            last_ingest=info.last_ingest, departments=info.departments,
-        )
+        return IndexStats(**asdict(info), index_dir=self.index_dir)
 
     # -- search ---------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, lang: str | None = None, date_from: str | _dt.date | None = None,

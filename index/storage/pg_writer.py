@@ -161,14 +161,14 @@ class PostgresWriter:
         self._q(f"UPDATE {table} SET gen_to = %(s)s WHERE gen_from < %(s)s AND gen_to > %(s)s AND {where}", **params)
 
     def upsert(self, release: Release, chunks: list[Chunk], vectors: np.ndarray | None = None) -> UpsertResult:
-        from index.passage_text import embedding_text, lexical_text
+        from index.passage_text import lexical_text
 
         decided = self.status_of(release)
         if decided is not None:
             return decided
         existed = self.store.record_hash(release.id) is not None
         if vectors is None:
-            vectors = self.embedder.encode_documents([embedding_text(release, c) for c in chunks])
+            vectors = self.embed_chunks(release, chunks)
         with self.conn.transaction():
             self._end("postings", "release_id = %(r)s", r=release.id)
             self._end("passages", "release_id = %(r)s", r=release.id)
