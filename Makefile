@@ -105,7 +105,7 @@ eval: eval-samples  ## both golden sets; results in eval-output/ (needs ../share
 
 calibrate: $(INDEX)/CURRENT  ## refit the abstention model on both golden sets' dev split (k-fold CV report)
 	$(BIN)/communique eval --build-shared-index $(SHARED_INDEX) --corpus $(SHARED) --no-progress
-	$(BIN)/python -m evals.calibration --write --set evals/golden/samples.jsonl $(INDEX) \
+	$(BIN)/python -m communique.evals.calibration --write --set evals/golden/samples.jsonl $(INDEX) \
 	  --set evals/golden/shared.jsonl $(SHARED_INDEX)
 
 bench: install-test  ## speed, memory and scale; compares with the plain LangChain recipe

@@ -8,14 +8,24 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
-from assistant.crosslang import counterpart
-from assistant.extractive import Sentence
-from assistant.models import Answer, Citation, Draft, Lead, Source
-from assistant.overview import overview_answer, wants_overview
-from assistant.render import Piece, compose, date_range, message, not_found
-from assistant.shape import Cited, defuse, is_yes_no, lead_value, list_items, quoted_list, speakers, wants_list, yes_no
-from assistant.text import Span
-from index.models import Release
+from communique.assistant.crosslang import counterpart
+from communique.assistant.extractive import Sentence
+from communique.assistant.models import Answer, Citation, Draft, Lead, Source
+from communique.assistant.overview import overview_answer, wants_overview
+from communique.assistant.render import Piece, compose, date_range, message, not_found
+from communique.assistant.shape import (
+    Cited,
+    defuse,
+    is_yes_no,
+    lead_value,
+    list_items,
+    quoted_list,
+    speakers,
+    wants_list,
+    yes_no,
+)
+from communique.assistant.text import Span
+from communique.index.models import Release
 
 log = logging.getLogger(__name__)
 

@@ -13,25 +13,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from assistant import abstain
-from assistant.answering import extractive_answer
-from assistant.candidates import collect
-from assistant.context import attach_context
-from assistant.extractive import idf_lookup, score, select
-from assistant.followup import Resolution, normalise_history, resolve
-from assistant.models import Answer, Draft
-from assistant.overview import wants_overview
-from assistant.question import MAX_QUESTION_CHARS, analyse
-from assistant.render import message
-from assistant.semantic import SentenceSimilarity, rerank_cross_language
-from assistant.signals import compute_signals
-from assistant.terms import question_terms
-from index.models import Hit
-from index.searcher import Searcher
+from communique.assistant import abstain
+from communique.assistant.answering import extractive_answer
+from communique.assistant.candidates import collect
+from communique.assistant.context import attach_context
+from communique.assistant.extractive import idf_lookup, score, select
+from communique.assistant.followup import Resolution, normalise_history, resolve
+from communique.assistant.models import Answer, Draft
+from communique.assistant.overview import wants_overview
+from communique.assistant.question import MAX_QUESTION_CHARS, analyse
+from communique.assistant.render import message
+from communique.assistant.semantic import SentenceSimilarity, rerank_cross_language
+from communique.assistant.signals import compute_signals
+from communique.assistant.terms import question_terms
+from communique.index.models import Hit
+from communique.index.searcher import Searcher
 
 if TYPE_CHECKING:
-    from assistant.llm import LLMAnswerer, LLMSettings
-    from index.retriever import IndexStats
+    from communique.assistant.llm import LLMAnswerer, LLMSettings
+    from communique.index.retriever import IndexStats
 
 log = logging.getLogger(__name__)
 POOL = 40  # best candidate sentences kept with a draft (a Yes/No or a list of speakers may need more)
@@ -67,11 +67,11 @@ class Assistant:
         if answerer not in ("extractive", "llm"):
             raise ValueError(f"answerer must be 'extractive' or 'llm', not {answerer!r}")
         if retriever is None:
-            from index.retriever import Retriever
+            from communique.index.retriever import Retriever
 
             retriever = Retriever.open(index_dir)  # checksums verified: an altered record store is refused
         if answerer == "llm" and llm is None:
-            from assistant.llm import LLMAnswerer, LLMSettings
+            from communique.assistant.llm import LLMAnswerer, LLMSettings
 
             llm = LLMAnswerer(llm_settings if llm_settings is not None else LLMSettings.from_env())
         return cls(retriever, AssistantConfig(answerer=answerer, **settings), llm if answerer == "llm" else None)

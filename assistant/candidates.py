@@ -10,9 +10,9 @@ import re
 from dataclasses import replace
 from typing import Callable, Mapping
 
-from assistant.extractive import Sentence
-from assistant.text import Span, fold, split_sentences
-from index.models import Chunk, Hit, Release
+from communique.assistant.extractive import Sentence
+from communique.assistant.text import Span, fold, split_sentences
+from communique.index.models import Chunk, Hit, Release
 
 WINDOW = 400  # characters looked at around a chunk so its edge sentences are whole
 WHOLE_RELEASES = int(os.environ.get("COMMUNIQUE_WHOLE_RELEASES", "1"))  # read whole, beyond their chunks

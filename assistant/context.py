@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from assistant.models import Answer, TranslationRef
-from index.models import Release
+from communique.assistant.models import Answer, TranslationRef
+from communique.index.models import Release
 
 CONTEXT_CHARS = 240  # release text kept on each side of a quote
 

@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import re
 
-_MONTHS_EN = "January February March April May June July August September October November December".split()
-_MONTHS_FR = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
-_MONTH_NUMBER = {m.casefold(): i for i, m in enumerate(_MONTHS_EN, 1)}
-_MONTH_NUMBER.update({m: i for i, m in enumerate(_MONTHS_FR, 1)})
-_MONTH_NUMBER.update({"fevrier": 2, "aout": 8, "decembre": 12, "sept": 9, "sept.": 9, "janv.": 1, "févr.": 2,
-                      "avr.": 4, "juil.": 7, "oct.": 10, "nov.": 11, "déc.": 12, "jan.": 1, "feb.": 2,
-                      "mar.": 3, "apr.": 4, "jun.": 6, "jul.": 7, "aug.": 8, "sep.": 9, "dec.": 12})
+from communique.index.calendar import month_name, month_number
+
 _NUMBER_WORDS = {
     "en": "zero one two three four five six seven eight nine ten".split(),
     "fr": "zéro un deux trois quatre cinq six sept huit neuf dix".split(),
@@ -136,20 +131,20 @@ def _date(value: str, target: str) -> str | None:
     for pattern in (_EN_DATE, _FR_DATE):
         m = pattern.fullmatch(text)
         if m:
-            month = _MONTH_NUMBER.get(m.group("m").casefold())
+            month = month_number(m.group("m"))
             if month:
                 return format_day(int(m.group("y")), month, int(m.group("d")), target)
     m = _MONTH_YEAR.match(text)
-    if m and _MONTH_NUMBER.get(m.group("m").casefold()):
-        month = _MONTH_NUMBER[m.group("m").casefold()]
-        return f"{(_MONTHS_FR if target == 'fr' else _MONTHS_EN)[month - 1]} {m.group('y')}"
+    month = month_number(m.group("m")) if m else None
+    if m and month:
+        return f"{month_name(month, target)} {m.group('y')}"
     return None
 
 
 def format_day(year: int, month: int, day: int, lang: str) -> str:
     if lang == "fr":
-        return f"{'1er' if day == 1 else day} {_MONTHS_FR[month - 1]} {year}"
-    return f"{_MONTHS_EN[month - 1]} {day}, {year}"
+        return f"{'1er' if day == 1 else day} {month_name(month, 'fr')} {year}"
+    return f"{month_name(month, 'en')} {day}, {year}"
 
 
 _RANGE = re.compile(r"^(?:from|du|between|entre)\s+(?P<a>.+?)\s+(?:to|au|and|et|until|jusqu['’]au)\s+(?P<b>.+)$", re.IGNORECASE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.text import Span, split_sentences, stem, tokenize
+from communique.assistant.text import Span, split_sentences, stem, tokenize
 
 MAX_TARGET_CHARS = 60_000  # beyond this, look only near the relative position
 ACCEPT = 0.42

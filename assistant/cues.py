@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import re
 
-_MONTH_WORDS = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
-    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|janv|f[ée]vr|avr|juil)\.?"
-)
+from communique.index.calendar import MONTH_WORD_PATTERN
+
+_MONTH_WORDS = MONTH_WORD_PATTERN
 MONEY = re.compile(
     r"\$\s?\d|\d\s?\$|\d[\d\s\u00a0\u202f,.]*\s*(?:M\$|G\$|k\$|dollars?\b|millions?\b|milliards?\b|billions?\b|"
     r"trillions?\b|%|per\s?cent\b|pour\s?cent\b|euros?\b)|\b(?:CAD|USD)\s?\d",

@@ -10,8 +10,8 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from assistant.text import fold
-from index.calendar import MONTH_NUMBERS as _MONTHS
+from communique.assistant.text import fold
+from communique.index.calendar import MONTH_NUMBERS as _MONTHS
 
 _MONTH = r"(?P<{}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<{}>(?:19|20)\d\d)"

@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from assistant.cues import ATTRIBUTION, CONTACT, QUOTE, SPEECH, cue_strength
-from assistant.followup import names_in
-from assistant.terms import Terms
-from assistant.text import fold, split_sentences, stem, tokenize
-from assistant.values import find_value
-from assistant.wordindex import release_coverage
-from index.models import Hit, Release
-from index.searcher import Searcher
+from communique.assistant.cues import ATTRIBUTION, CONTACT, QUOTE, SPEECH, cue_strength
+from communique.assistant.followup import names_in
+from communique.assistant.terms import Terms
+from communique.assistant.text import fold, split_sentences, stem, tokenize
+from communique.assistant.values import find_value
+from communique.assistant.wordindex import release_coverage
+from communique.index.models import Hit, Release
+from communique.index.searcher import Searcher
 
 MAX_SENTENCES = 3
 STEM_ONLY = 0.75  # weight of a match on the stem alone, relative to the exact word

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from assistant.question import Question, analyse
-from assistant.text import QUESTION_WORDS, fold, tokenize
-from index.calendar import MONTH_NAMES, MONTH_NUMBERS
-from index.text import STOPWORDS
+from communique.assistant.question import Question, analyse
+from communique.assistant.text import QUESTION_WORDS, fold, tokenize
+from communique.index.calendar import MONTH_NAMES, MONTH_NUMBERS
+from communique.index.text import STOPWORDS
 
 _CONNECTOR = re.compile(
     r"^(?:and|also|plus|but|or|then|so|now|what\s+about|how\s+about|and\s+what\s+about|same\s+(?:for|question)|"

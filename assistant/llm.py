@@ -21,16 +21,16 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-from assistant.followup import Resolution, Turn
-from assistant.models import Answer, Citation
-from assistant.question import Question, analyse
-from assistant.render import message
-from assistant.text import split_sentences, stem, tokenize
-from assistant.verify import problem, sentences_with_marks
-from index.models import Hit
+from communique.assistant.followup import Resolution, Turn
+from communique.assistant.models import Answer, Citation
+from communique.assistant.question import Question, analyse
+from communique.assistant.render import message
+from communique.assistant.text import split_sentences, stem, tokenize
+from communique.assistant.verify import problem, sentences_with_marks
+from communique.index.models import Hit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from assistant.models import Draft
+    from communique.assistant.models import Draft
 
 log = logging.getLogger(__name__)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from index.models import Chunk, Hit, Release
+from communique.index.models import Chunk, Hit, Release
 
 if TYPE_CHECKING:  # only for annotations: keep `from assistant.models import Answer` light
-    from assistant.abstain import Signals
-    from assistant.extractive import Sentence
-    from assistant.followup import Resolution
-    from assistant.question import Question
-    from assistant.terms import Terms
+    from communique.assistant.abstain import Signals
+    from communique.assistant.extractive import Sentence
+    from communique.assistant.followup import Resolution
+    from communique.assistant.question import Question
+    from communique.assistant.terms import Terms
 
 
 @dataclass

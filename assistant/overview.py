@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 
-from assistant.convert import localize
-from assistant.models import Answer, Citation, Draft, Lead, Source
-from assistant.render import format_date
-from assistant.shape import defuse
-from assistant.text import QUESTION_WORDS, split_sentences, tokenize
-from assistant.values import find_value
-from assistant.wordindex import release_coverage
-from index.models import Release
+from communique.assistant.convert import localize
+from communique.assistant.models import Answer, Citation, Draft, Lead, Source
+from communique.assistant.render import format_date
+from communique.assistant.shape import defuse
+from communique.assistant.text import QUESTION_WORDS, split_sentences, tokenize
+from communique.assistant.values import find_value
+from communique.assistant.wordindex import release_coverage
+from communique.index.models import Release
 
 MAX_LINES = 10
 # Words that name no topic in an overview question ("what did the government announce …").
@@ -103,7 +103,7 @@ def _opening_citation(source: Source, release: Release, n: int) -> Citation | No
 
 
 def _stems(words: dict[str, float]) -> dict[str, float]:
-    from assistant.text import stem
+    from communique.assistant.text import stem
 
     return {stem(w): v for w, v in words.items()}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import fold
+from communique.assistant.text import fold
 
 _PLACES = (
     ("british columbia", "colombie-britannique", "b.c.", "c.-b."),

@@ -9,10 +9,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from assistant.dates import DateMention, date_filter, is_publication_date
-from assistant.text import QUESTION_WORDS, fold, tokenize
-from index.language import question_language as detect_language  # one detector for search and answers
-from index.limits import MAX_QUESTION_CHARS
+from communique.assistant.dates import DateMention, date_filter, is_publication_date
+from communique.assistant.text import QUESTION_WORDS, fold, tokenize
+from communique.index.language import question_language as detect_language  # one detector for search and answers
+from communique.index.limits import MAX_QUESTION_CHARS
 
 _WHO_SAID = re.compile(
     r"\b(?:who|which\s+\w+|what\s+\w+)\s+(?:has\s+|had\s+|did\s+)?"

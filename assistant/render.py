@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.calendar import month_name
+from communique.index.calendar import month_name
 
 _LANG_NAMES = {
     "en": {"fr": "French", "en": "English"},

@@ -14,7 +14,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from assistant.extractive import Sentence
+from communique.assistant.extractive import Sentence
 
 log = logging.getLogger(__name__)
 

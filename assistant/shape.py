@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.convert import format_day, localize
-from assistant.models import Citation, Lead
-from assistant.text import fold, stem, tokenize
-from assistant.values import find_value, full_name, people_in
-from index.models import Release
+from communique.assistant.convert import format_day, localize
+from communique.assistant.models import Citation, Lead
+from communique.assistant.text import fold, stem, tokenize
+from communique.assistant.values import find_value, full_name, people_in
+from communique.index.models import Release
 
 VALUE_KINDS = ("amount", "count", "date", "place", "person", "duration", "who_said")
 _ANNOUNCED = re.compile(r"\b(?:announc\w*|annonc\w*|unveil\w*|dévoil\w*|released|publi\w*)\b", re.IGNORECASE)

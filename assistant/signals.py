@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from typing import Callable
 
-from assistant.abstain import Signals
-from assistant.dates import mentions_range
-from assistant.extractive import Sentence
-from assistant.places import mentions
-from assistant.question import Question
-from assistant.semantic import SentenceSimilarity
-from assistant.terms import Terms
-from assistant.text import fold, stem, tokenize
-from assistant.values import find_value
-from assistant.wordindex import word_index
-from index.models import Release
-from index.text import STOPWORDS
+from communique.assistant.abstain import Signals
+from communique.assistant.dates import mentions_range
+from communique.assistant.extractive import Sentence
+from communique.assistant.places import mentions
+from communique.assistant.question import Question
+from communique.assistant.semantic import SentenceSimilarity
+from communique.assistant.terms import Terms
+from communique.assistant.text import fold, stem, tokenize
+from communique.assistant.values import find_value
+from communique.assistant.wordindex import word_index
+from communique.index.models import Release
+from communique.index.text import STOPWORDS
 
 VALUE_KINDS = ("amount", "count", "date", "place", "person")
 

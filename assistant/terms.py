@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from assistant.followup import Resolution, names_in
-from assistant.text import QUESTION_WORDS, fold, stem, tokenize
-from index.text import STOPWORDS
+from communique.assistant.followup import Resolution, names_in
+from communique.assistant.text import QUESTION_WORDS, fold, stem, tokenize
+from communique.index.text import STOPWORDS
 
 
 @dataclass

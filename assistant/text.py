@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.sentences import split_sentences as sentence_spans
-from index.text import STOPWORDS, fold, tokenize  # noqa: F401  (re-exported: one tokenizer for index and answers)
+from communique.index.sentences import split_sentences as sentence_spans
+from communique.index.text import STOPWORDS, fold, tokenize  # noqa: F401  (re-exported: one tokenizer for index and answers)
 
 # Words that carry no topic in a question (interrogatives, auxiliaries, generic verbs).
 QUESTION_WORDS: frozenset[str] = frozenset(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.cues import DATE, DATELINE, NAMED_PERSON
-from assistant.text import fold, stem
+from communique.assistant.cues import DATE, DATELINE, NAMED_PERSON
+from communique.assistant.text import fold, stem
+from communique.index.calendar import MONTH_NAMES
 
 _NUM = r"(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _SCALE_EN = r"(?:million|billion|trillion|thousand)"
@@ -62,10 +63,9 @@ PLACE_VALUE = re.compile(
     + r")?)?)"
 )
 _NOT_PLACES = frozenset(
-    "canada government gouvernement minister ministre council conseil order parliament parlement house budget the la le les january february march april may june july august "
-    "september october november december janvier février mars avril mai juin juillet août septembre octobre novembre "
-    "décembre".split()
-)
+    "canada government gouvernement minister ministre council conseil order parliament parlement house budget the la le "
+    "les".split()
+) | frozenset(name.casefold() for names in MONTH_NAMES.values() for name in names)
 
 
 _UNIT_BEFORE = re.compile(r"\b(?:every|per|each|a|chaque|par|tranche\s+de)\s*$", re.IGNORECASE)

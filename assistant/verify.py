@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from assistant.models import Lead
-from assistant.places import mentions
-from assistant.text import fold, stem, tokenize
-from index.models import Hit
+from communique.assistant.models import Lead
+from communique.assistant.places import mentions
+from communique.assistant.text import fold, stem, tokenize
+from communique.index.models import Hit
 
 MIN_SUPPORT = 0.5  # share of a sentence's content stems that its cited passages must hold
 _CITE = re.compile(r"\[(\d{1,3})\]")

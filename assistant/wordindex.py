@@ -10,8 +10,8 @@ import threading
 from collections import OrderedDict
 from typing import Mapping
 
-from assistant.text import fold
-from index.models import Release
+from communique.assistant.text import fold
+from communique.index.models import Release
 
 
 class WordIndex:

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.stats import Stat
-from bench.subprocess_task import REPO_ROOT, bench_env
+from communique.bench.stats import Stat
+from communique.bench.subprocess_task import REPO_ROOT, bench_env
 
-PROJECT_PACKAGES = ("ui", "index", "ingest", "assistant", "evals", "bench")
+PROJECT_PACKAGES = ("communique",)  # ours: every module by name; third-party: whole packages
 
 
 @dataclass
@@ -31,15 +31,15 @@ class ColdStart:
 
 
 def cli_command() -> list[str]:
-    """`communique` as a user runs it: the installed console script, else `python -m ui.cli`."""
+    """`communique` as a user runs it: the installed console script, else `python -m communique.ui.cli`."""
     script = Path(sys.executable).with_name("communique")
-    return [sys.executable, str(script)] if script.exists() else [sys.executable, "-m", "ui.cli"]
+    return [sys.executable, str(script)] if script.exists() else [sys.executable, "-m", "communique.ui.cli"]
 
 
 def ask_command(index_dir: Path, question: str) -> tuple[list[str], str]:
     """The command a cold start is timed on, and its label."""
     cli = cli_command()
-    label = "communique ask" if cli[-1] != "ui.cli" else "python -m ui.cli ask"
+    label = "communique ask" if cli[-1] != "communique.ui.cli" else "python -m communique.ui.cli ask"
     return [*cli, "ask", question, "--index", str(index_dir)], label
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from evals.shared_corpus import GC_FILES, PROVINCIAL_FILE, SHARED_CORPUS, shared_corpus_dir
+from communique.evals.shared_corpus import GC_FILES, PROVINCIAL_FILE, SHARED_CORPUS, shared_corpus_dir
 
 TEASER_FILE = "gc_news_teaser_pairs_2024.jsonl"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +56,7 @@ class Query:
 
 def load_queries(path: Path = SHARED_GOLDEN) -> list[Query]:
     """Golden questions through the evals loader (strict: a bad file raises naming file:line)."""
-    from evals.golden import load_golden
+    from communique.evals.golden import load_golden
 
     return [Query(id=i.id, question=i.question, lang=i.lang, kind=i.kind, answerable=i.answerable,
                   sources=tuple(i.sources), history=tuple(i.history)) for i in load_golden(path)]

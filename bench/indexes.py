@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.memory import peak_rss_mb
-from bench.subprocess_task import REPO_ROOT, run_task
+from communique.bench.memory import peak_rss_mb
+from communique.bench.subprocess_task import REPO_ROOT, run_task
 
 CODE_DIRS = ("ingest", "index")
 
@@ -106,13 +106,13 @@ def ingest_task(args: dict[str, Any]) -> dict[str, Any]:
     """Worker: ingest `sources` (the provincial file cut to `provincial_limit` when given)."""
     import tempfile
 
-    from ingest.pipeline import ingest_paths
+    from communique.ingest.pipeline import ingest_paths
 
     sources = [Path(p) for p in args["sources"]]
     limit = args.get("provincial_limit")
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         if limit:
-            from evals.shared_corpus import PROVINCIAL_FILE, shared_sources
+            from communique.evals.shared_corpus import PROVINCIAL_FILE, shared_sources
 
             corpus = next(p.parent for p in sources if p.name == PROVINCIAL_FILE)
             gc = [p for p in sources if p.name != PROVINCIAL_FILE]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Mapping, Sequence
 
-from bench.stats import Stat
+from communique.bench.stats import Stat
 
 
 def time_interleaved(systems: Mapping[str, Callable[[str], Any]], queries: Sequence[str], *, passes: int,

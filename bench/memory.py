@@ -41,6 +41,6 @@ def tree_bytes(path: Path) -> int:
 
 def index_bytes(index_dir: Path) -> int:
     """Size on disk of the published generation of an index (what a reader loads)."""
-    from index.generations import current_generation
+    from communique.index.generations import current_generation
 
     return tree_bytes(current_generation(Path(index_dir)))

@@ -5,7 +5,7 @@ import cProfile
 import pstats
 from typing import Any
 
-from bench.queries import open_assistant
+from communique.bench.queries import open_assistant
 
 
 def _label(func: tuple[str, int, str]) -> str:

@@ -6,16 +6,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.latency import time_queries
-from bench.memory import index_bytes, peak_rss_mb, rss_mb
+from communique.bench.latency import time_queries
+from communique.bench.memory import index_bytes, peak_rss_mb, rss_mb
 
 if TYPE_CHECKING:
-    from assistant import Assistant
+    from communique.assistant import Assistant
 
 
 def open_assistant(index_dir: str) -> Assistant:
     """The assistant over `index_dir`, opened as the product opens it."""
-    from assistant import Assistant
+    from communique.assistant import Assistant
 
     return Assistant.open(index_dir)
 
@@ -76,7 +76,7 @@ def stages_task(args: dict[str, Any]) -> dict[str, Any]:
     def mark(name: str) -> None:
         marks[name] = base + time.perf_counter() - t0
 
-    from assistant import Assistant
+    from communique.assistant import Assistant
 
     mark("import assistant")
     assistant = Assistant.open(args["index"])

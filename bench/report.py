@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.stats import Stat, fmt_number
+from communique.bench.stats import Stat, fmt_number
 
 
 @dataclass

@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.corpus import PROVINCIAL_FILE, SHARED_GOLDEN, full_sources, load_queries
-from bench.report import BenchReport, Figure, machine_info, render_table
-from bench.stats import Stat
+from communique.bench.corpus import PROVINCIAL_FILE, SHARED_GOLDEN, full_sources, load_queries
+from communique.bench.report import BenchReport, Figure, machine_info, render_table
+from communique.bench.stats import Stat
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("versus", "throughput", "latency", "coldstart", "threads", "profile", "scale")
@@ -94,12 +94,12 @@ class _Run:
         return [{"search": q.search_text, "question": q.question, "history": list(q.history)} for q in qs]
 
     def shared_sources(self) -> list[Path]:
-        from evals.shared_corpus import GC_FILES
+        from communique.evals.shared_corpus import GC_FILES
 
         return [self.corpus / name for name in (*GC_FILES, PROVINCIAL_FILE)]
 
     def ensure_shared(self):
-        from bench.indexes import ensure_index
+        from communique.bench.indexes import ensure_index
 
         if "shared" not in self.builds:
             self.builds["shared"] = ensure_index(self.shared_index, self.shared_sources(), embedder="use",
@@ -107,7 +107,7 @@ class _Run:
         return self.builds["shared"]
 
     def ensure_full(self):
-        from bench.indexes import ensure_index
+        from communique.bench.indexes import ensure_index
 
         if "full" not in self.builds:
             self.log("full corpus index (all GC files + all provincial releases, use): built once, then reused")
@@ -130,16 +130,16 @@ class _Run:
 
     # -- sections -----------------------------------------------------------------------
     def versus(self) -> None:
-        from bench.indexes import stamp_for
-        from bench.versus import measure_versus
-        from evals.shared_corpus import shared_sources
+        from communique.bench.indexes import stamp_for
+        from communique.bench.versus import measure_versus
+        from communique.evals.shared_corpus import shared_sources
 
         cfg = self.config
         sources = shared_sources(self.corpus, self.tmp / "shared-src", SHARED_PROVINCIAL)
         stamp = stamp_for(self.shared_sources(), "use", SHARED_PROVINCIAL)  # before building: the code built
         reuse = None
         if cfg.quick:
-            from bench.indexes import current_build
+            from communique.bench.indexes import current_build
 
             recorded = current_build(self.shared_index, stamp)
             if recorded is not None:
@@ -175,7 +175,7 @@ class _Run:
 
     def _stamp_shared(self, result, stamp: dict[str, Any]) -> None:
         """The versus build of ours is the shared index: record it so later runs may reuse it."""
-        from bench.indexes import BuildInfo, stamp_path
+        from communique.bench.indexes import BuildInfo, stamp_path
 
         build = BuildInfo(index_dir=str(self.shared_index), chunks=result.ours_chunks, releases=0,
                           seconds=result.ours_ingest_s.median, embed_seconds=0.0, peak_rss_mb=None,
@@ -185,7 +185,7 @@ class _Run:
         self.builds["shared"] = build
 
     def throughput(self) -> None:
-        from bench.throughput import measure_throughput
+        from communique.bench.throughput import measure_throughput
 
         cfg = self.config
         plans = [("use", cfg.throughput_sample, "")]
@@ -223,7 +223,7 @@ class _Run:
                                        note=f"{build.chunks:,} chunks"))
 
     def latency(self) -> None:
-        from bench.subprocess_task import run_task
+        from communique.bench.subprocess_task import run_task
 
         cfg = self.config
         measured: dict[str, dict[str, Any]] = {}
@@ -259,8 +259,8 @@ class _Run:
                                    note="(full − 10k) peak RSS / chunks added"))
 
     def coldstart(self) -> None:
-        from bench.coldstart import measure_cold_start
-        from bench.subprocess_task import run_task
+        from communique.bench.coldstart import measure_cold_start
+        from communique.bench.subprocess_task import run_task
 
         index_dir = self.main_index()
         question = self.queries[0].question
@@ -281,7 +281,7 @@ class _Run:
                                    note="the command line's own start-up"))
 
     def threads(self) -> None:
-        from bench.subprocess_task import run_task
+        from communique.bench.subprocess_task import run_task
 
         index_dir = self.main_index()
         self.log("thread settings…")
@@ -304,7 +304,7 @@ class _Run:
                                    note=f"1 / {n} threads"))
 
     def profile(self) -> None:
-        from bench.subprocess_task import run_task
+        from communique.bench.subprocess_task import run_task
 
         index_dir = self.main_index()
         self.log("profiling warm asks…")
@@ -315,8 +315,8 @@ class _Run:
                                note=f"top own time: {top['function']} {top['self_ms']:.1f} ms" if top else ""))
 
     def scale(self) -> None:
-        from bench import scale as sc
-        from bench.subprocess_task import run_task
+        from communique.bench import scale as sc
+        from communique.bench.subprocess_task import run_task
 
         source = self.main_index()
         args = {**sc.DEFAULTS, **self.config.scale, "index": str(source),
@@ -382,7 +382,7 @@ class _Run:
 
 def run_bench(config: BenchConfig) -> BenchReport | None:
     """Run the configured sections; None (with a message) when the shared corpus is absent."""
-    from bench.corpus import SHARED_CORPUS, shared_corpus_dir
+    from communique.bench.corpus import SHARED_CORPUS, shared_corpus_dir
 
     corpus = config.corpus or shared_corpus_dir()
     if corpus is None or not (Path(corpus) / PROVINCIAL_FILE).exists():

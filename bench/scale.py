@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from bench.memory import peak_rss_mb
-from bench.stats import Stat
+from communique.bench.memory import peak_rss_mb
+from communique.bench.stats import Stat
 
 SEARCH_K = 60  # what Retriever asks of each language index (SearchSettings.candidates)
 DEFAULTS: dict[str, Any] = {
@@ -49,9 +49,9 @@ def real_vectors(index_dir: Path) -> tuple[np.ndarray, str, str]:
     """(all chunk vectors of an index, its embedder name, a digest of its vector files)."""
     import faiss
 
-    from index.generations import current_generation
-    from index.manifest import Manifest
-    from index.vectors import GROUPS, vector_file
+    from communique.index.generations import current_generation
+    from communique.index.manifest import Manifest
+    from communique.index.vectors import GROUPS, vector_file
 
     folder = current_generation(Path(index_dir))
     manifest = Manifest.read(folder)
@@ -209,7 +209,7 @@ def scale_task(args: dict[str, Any]) -> dict[str, Any]:
     real, embedder_name, digest = (None, args.get("embedder", "use"), "random")
     if args.get("index"):
         real, embedder_name, digest = real_vectors(Path(args["index"]))
-    from index.embedders import get_embedder
+    from communique.index.embedders import get_embedder
 
     embedder = get_embedder(embedder_name)
     queries = np.vstack([embedder.encode_query(q) for q in args["queries"]]).astype(np.float32)
@@ -253,8 +253,8 @@ def product_store(x: np.ndarray, queries: np.ndarray, truth: np.ndarray, *, pass
     (`index/vectors.py`), and `VectorStore.search` is timed with its own nprobe."""
     import faiss
 
-    from index import vectors
-    from index.vectors import VectorStore, new_exact_index
+    from communique.index import vectors
+    from communique.index.vectors import VectorStore, new_exact_index
 
     n, d = x.shape
     cached = cache / f"product-{n}-{vectors.EXACT_MAX_VECTORS}-{key}.faiss" if cache else None

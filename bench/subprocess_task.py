@@ -29,8 +29,8 @@ def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def run_task(task: str, args: dict[str, Any], *, env: dict[str, str] | None = None,
              timeout: float | None = None) -> dict[str, Any]:
-    """Result of `python -m bench.worker task`; raises WorkerFailed with its stderr tail."""
-    proc = subprocess.run([sys.executable, "-m", "bench.worker", task], input=json.dumps(args), text=True,
+    """Result of `python -m communique.bench.worker task`; raises WorkerFailed with its stderr tail."""
+    proc = subprocess.run([sys.executable, "-m", "communique.bench.worker", task], input=json.dumps(args), text=True,
                           capture_output=True, env=bench_env(env), cwd=str(REPO_ROOT), timeout=timeout)
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(MARKER):

@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from bench.latency import time_queries
-from bench.stats import Stat
+from communique.bench.latency import time_queries
+from communique.bench.stats import Stat
 
 if TYPE_CHECKING:
-    from index.storage.local import LocalSnapshot
+    from communique.index.storage.local import LocalSnapshot
 
 
 def pools() -> list[dict[str, Any]]:
@@ -62,9 +62,9 @@ def threads_task(args: dict[str, Any]) -> dict[str, Any]:
     import faiss
     import numpy as np
 
-    from index.embedders import E5Embedder, USEEmbedder
-    from index.retriever import Retriever
-    from index.storage.local import LocalStorage
+    from communique.index.embedders import E5Embedder, USEEmbedder
+    from communique.index.retriever import Retriever
+    from communique.index.storage.local import LocalStorage
 
     index_dir = Path(args["index"])
     queries: list[str] = args["queries"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import write_sample
-from bench.stats import Stat, rates
+from communique.bench.corpus import write_sample
+from communique.bench.stats import Stat, rates
 
 
 @dataclass
@@ -39,8 +39,8 @@ class ThroughputResult:
 
 def ingested_texts(index_dir: Path) -> list[str]:
     """The texts the ingest gave the embedder, in ingest order."""
-    from index.passage_text import embedding_text
-    from index.storage.local import LocalStorage
+    from communique.index.passage_text import embedding_text
+    from communique.index.storage.local import LocalStorage
 
     store = LocalStorage(index_dir).open_snapshot(verify=False).store
     ids = store.all_release_ids()
@@ -59,8 +59,8 @@ def embed_seconds(embedder, texts: list[str], batch: int, threads: int = 1) -> t
 def measure_throughput(corpus: Path, workdir: Path, embedder_name: str, *, teasers: int, provincial: int,
                        runs: int) -> ThroughputResult:
     """`runs` interleaved (ingest, embed) pairs on the first `teasers` + `provincial` records."""
-    from index.embedders import get_embedder
-    from ingest.pipeline import EMBED_BATCH, default_ingest_threads, ingest_paths
+    from communique.index.embedders import get_embedder
+    from communique.ingest.pipeline import EMBED_BATCH, default_ingest_threads, ingest_paths
 
     threads = default_ingest_threads()  # the ingest's own setting: both sides on the same threads
 

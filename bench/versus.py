@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from bench.corpus import Query, pair_map
-from bench.latency import time_interleaved
-from bench.stats import Stat
+from communique.bench.corpus import Query, pair_map
+from communique.bench.latency import time_interleaved
+from communique.bench.stats import Stat
 
 K = 5
 BASELINE_FETCH = 25
@@ -49,7 +49,7 @@ class VersusResult:
 
 def release_recall(ranked_ids: Sequence[str], gold: Sequence[str], keys: dict[str, str], k: int = K) -> float:
     """Share of gold announcements among the first k distinct announcements of `ranked_ids`."""
-    from evals.metrics import recall_at_k
+    from communique.evals.metrics import recall_at_k
 
     value = recall_at_k(list(ranked_ids), list(gold), k, keys)
     return 0.0 if value is None else value
@@ -73,10 +73,10 @@ def measure_versus(sources: list[Path], queries: list[Query], workdir: Path, *, 
     is then the recorded one, not measured in this run."""
     import os
 
-    from bench import langchain_baseline as lc
-    from index.embedders import get_embedder
-    from index.retriever import Retriever
-    from ingest.pipeline import ingest_paths
+    from communique.bench import langchain_baseline as lc
+    from communique.index.embedders import get_embedder
+    from communique.index.retriever import Retriever
+    from communique.ingest.pipeline import ingest_paths
 
     embedding = get_embedder(embedder_name)
     _ = embedding.model  # loaded before timing

@@ -1,6 +1,6 @@
 """Measurements that need a process of their own (peak memory, thread settings, cold caches).
 
-    python -m bench.worker TASK < args.json     # prints `BENCH-RESULT {json}` as its last line
+    python -m communique.bench.worker TASK < args.json     # prints `BENCH-RESULT {json}` as its last line
 
 The parent (`bench.subprocess_task`) passes arguments as JSON on stdin and reads the result
 from the marked line, so library output on stdout cannot corrupt it.
@@ -12,11 +12,11 @@ import os
 import sys
 from typing import Any, Callable
 
-from bench.subprocess_task import MARKER
+from communique.bench.subprocess_task import MARKER
 
 
 def _tasks() -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
-    from bench import indexes, profiling, queries, scale, threads
+    from communique.bench import indexes, profiling, queries, scale, threads
 
     return {
         "ingest": indexes.ingest_task,
@@ -32,7 +32,7 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if len(argv) != 1:
-        print("usage: python -m bench.worker TASK < args.json", file=sys.stderr)
+        print("usage: python -m communique.bench.worker TASK < args.json", file=sys.stderr)
         return 2
     tasks = _tasks()
     if argv[0] not in tasks:

@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from evals.metrics import ANSWER_METRICS, RETRIEVAL_METRICS
+from communique.evals.metrics import ANSWER_METRICS, RETRIEVAL_METRICS
 
 RESAMPLES = 1000
 LEVEL = 0.95

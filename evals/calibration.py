@@ -11,7 +11,7 @@ An answer is "right" when at least half its citations are to a gold announcement
 extractor's concern, measured by fact coverage, not a reason to say "not found").
 The threshold minimises cost = 2 × (wrong answers) + 1 × (needless "not found").
 
-    python -m evals.calibration --write      # (make calibrate) prints the report, writes assistant/abstain_model.json
+    python -m communique.evals.calibration --write      # (make calibrate) prints the report, writes assistant/abstain_model.json
 """
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from assistant.abstain import FEATURES, MODEL_FILE, Model, features, gated, probability
-from evals.golden import DEV, GoldenItem, load_golden
-from evals.runner import Equivalents
-from evals.scoring import score_item
+from communique.assistant.abstain import FEATURES, MODEL_FILE, Model, features, gated, probability
+from communique.evals.golden import DEV, GoldenItem, load_golden
+from communique.evals.runner import Equivalents
+from communique.evals.scoring import score_item
 
 WRONG_COST = 2.0
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
@@ -176,13 +176,13 @@ def report(examples: Sequence[Example], *, k: int = 5) -> tuple[dict[str, Any], 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evals.calibration", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m communique.evals.calibration", description=__doc__.split("\n")[0])
     parser.add_argument("--set", nargs=2, action="append", metavar=("GOLDEN", "INDEX"), required=True,
                         help="a golden file and the index it is written against (repeatable)")
     parser.add_argument("--write", action="store_true", help=f"write the fitted models to {MODEL_FILE}")
     parser.add_argument("--k", type=int, default=5)
     args = parser.parse_args(argv)
-    from assistant.assistant import Assistant
+    from communique.assistant.assistant import Assistant
 
     examples: list[Example] = []
     for golden, index in args.set:

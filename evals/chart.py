@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from evals.metrics import ANSWER_METRICS, LOWER_IS_BETTER, RETRIEVAL_METRICS
+from communique.evals.metrics import ANSWER_METRICS, LOWER_IS_BETTER, RETRIEVAL_METRICS
 
 # Fixed per metric, so a colour keeps its meaning across panels and across runs.
 METRIC_COLOURS = {

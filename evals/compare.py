@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from evals.bootstrap import outside
-from evals.metrics import ALL_METRICS, LOWER_IS_BETTER
-from evals.report import fmt, load_run
-from evals.scoring import EvalSummary, ItemResult, failure_reasons
-from evals.splits import HELDOUT
+from communique.evals.bootstrap import outside
+from communique.evals.metrics import ALL_METRICS, LOWER_IS_BETTER
+from communique.evals.report import fmt, load_run
+from communique.evals.scoring import EvalSummary, ItemResult, failure_reasons
+from communique.evals.splits import HELDOUT
 
 MARK = "*"
 

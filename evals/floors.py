@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from evals.metrics import ALL_METRICS, LOWER_IS_BETTER
-from evals.scoring import EvalSummary
+from communique.evals.metrics import ALL_METRICS, LOWER_IS_BETTER
+from communique.evals.scoring import EvalSummary
 
 SECTIONS = ("overall", "by_lang", "by_kind")
 DEFAULT_FLOORS = Path(__file__).with_name("floors.json")

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from evals.matching import contains_folded, fact_alternatives, normalize_for_match
-from index.models import Release
+from communique.evals.matching import contains_folded, fact_alternatives, normalize_for_match
+from communique.index.models import Release
 
 LANGS = ("en", "fr")
 ROLES = ("user", "assistant")

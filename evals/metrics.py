@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Iterable, Mapping, Sequence
 
-from evals.matching import facts_present
+from communique.evals.matching import facts_present
 
 # Names exactly as they appear in summary.json; order is the report's order.
 RETRIEVAL_METRICS = ("recall@1", "recall@5", "mrr@10", "ndcg@10")

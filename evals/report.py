@@ -6,10 +6,10 @@ import math
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from evals.chart import write_chart
-from evals.metrics import ANSWER_METRICS, LATENCY_METRICS, RETRIEVAL_METRICS
-from evals.scoring import EvalSummary, ItemResult, failure_reasons
-from evals.splits import HELDOUT
+from communique.evals.chart import write_chart
+from communique.evals.metrics import ANSWER_METRICS, LATENCY_METRICS, RETRIEVAL_METRICS
+from communique.evals.scoring import EvalSummary, ItemResult, failure_reasons
+from communique.evals.splits import HELDOUT
 
 RESULTS = "results.jsonl"
 SUMMARY = "summary.json"

@@ -13,11 +13,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from evals.compare import compare_runs
-from evals.floors import check_floors, load_floors
-from evals.golden import GoldenError, GoldenItem, check_golden, load_golden
-from evals.report import write_run
-from evals.scoring import MAX_K, EvalSummary, ItemResult, score_item, summarize
+from communique.evals.compare import compare_runs
+from communique.evals.floors import check_floors, load_floors
+from communique.evals.golden import GoldenError, GoldenItem, check_golden, load_golden
+from communique.evals.report import write_run
+from communique.evals.scoring import MAX_K, EvalSummary, ItemResult, score_item, summarize
 
 __all__ = ["run_eval", "compare_runs", "check_floors", "load_floors", "EvalSummary", "Equivalents"]
 
@@ -94,7 +94,7 @@ def _embedder_label(info: Mapping[str, Any]) -> str | None:
 
 
 def _open_retriever(index_dir: str | Path) -> Any:
-    from index import Retriever
+    from communique.index import Retriever
 
     return Retriever.open(index_dir)
 
@@ -150,7 +150,7 @@ def run_eval(
     location: str | Path = index_dir if isinstance(index_dir, str) and "://" in index_dir else Path(index_dir)
     items = _items(golden_path, split, limit)
     if not retrieval_only and assistant is None:
-        from assistant import Assistant
+        from communique.assistant import Assistant
 
         assistant = Assistant.open(location)
     if retriever is None:

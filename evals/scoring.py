@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping, Sequence
 
-from assistant.models import Answer
-from evals import metrics as m
-from evals.bootstrap import bootstrap_intervals
-from evals.golden import DEV, NO_CLASS, GoldenItem
-from evals.matching import facts_present
+from communique.assistant.models import Answer
+from communique.evals import metrics as m
+from communique.evals.bootstrap import bootstrap_intervals
+from communique.evals.golden import DEV, NO_CLASS, GoldenItem
+from communique.evals.matching import facts_present
 
 MAX_K = 10  # deepest cut-off any retrieval metric looks at
 

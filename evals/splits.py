@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Iterable, Mapping, Protocol
 
-from evals.golden import DEV
+from communique.evals.golden import DEV
 
 HELDOUT = "heldout"
 HELDOUT_SHARE = 1 / 3

@@ -28,6 +28,11 @@ for _number, (_en, _fr, _short) in enumerate(zip(MONTH_NAMES["en"], MONTH_NAMES[
         MONTH_NUMBERS[_fold(_name)] = _number
 # A regular-expression alternation of every folded month word, longest first (match on folded text).
 MONTH_PATTERN = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
+_ACCENTED = {"e": "[eéèê]", "a": "[aàâ]", "u": "[uûù]", "i": "[iî]", "o": "[oô]", "c": "[cç]"}
+# The same words on text as written: accents optional («février», "fevrier"), a trailing period
+# allowed ("Sept."); use with re.IGNORECASE.
+MONTH_WORD_PATTERN = "(?:" + "|".join("".join(_ACCENTED.get(ch, ch) for ch in word)
+                                      for word in sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.fusion import Candidate
-from index.models import Chunk, Hit
-from index.storage.contract import ReleaseMeta, Snapshot
-from index.store import vector_id
+from communique.index.fusion import Candidate
+from communique.index.models import Chunk, Hit
+from communique.index.storage.contract import ReleaseMeta, Snapshot
+from communique.index.store import vector_id
 
 
 @dataclass(frozen=True)

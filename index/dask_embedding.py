@@ -19,8 +19,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from index.embedders import BaseEmbedder, get_embedder
-from index.errors import IndexProblem
+from communique.index.embedders import BaseEmbedder, get_embedder
+from communique.index.errors import IndexProblem
 
 EMBED_PIECE = 64  # texts per task: a multiple of the bundled embedders' batch sizes
 CONNECT_TIMEOUT = "20s"

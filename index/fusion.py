@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.storage.contract import DenseMatch, LexicalMatch
+from communique.index.storage.contract import DenseMatch, LexicalMatch
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import IO
 
-from index.errors import IndexBusy, IndexCorrupted, IndexNotFound
-from index.write_guard import guarded_write, write_failure
+from communique.index.errors import IndexBusy, IndexCorrupted, IndexNotFound
+from communique.index.write_guard import guarded_write, write_failure
 
 CURRENT = "CURRENT"
 LOCK = ".lock"

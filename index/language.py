@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from index.text import fold
+from communique.index.text import fold
 
 # Official languages first, then the most common other languages of Canadian communications.
 CANDIDATE_LANGUAGES = (

@@ -15,9 +15,9 @@ from typing import Iterable
 
 import numpy as np
 
-from index.calendar import parse_iso_date
-from index.errors import IndexCorrupted
-from index.layout import LEXICAL_ARRAYS, LEXICAL_VOCAB
+from communique.index.calendar import parse_iso_date
+from communique.index.errors import IndexCorrupted
+from communique.index.layout import LEXICAL_ARRAYS, LEXICAL_VOCAB
 
 K1 = 1.2
 B = 0.75

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from index.errors import IndexCorrupted
-from index.file_watch import ChangeWatch, FileIdentity, file_identity, sha256_of
-from index.layout import MANIFEST_NAME
+from communique.index.errors import IndexCorrupted
+from communique.index.file_watch import ChangeWatch, FileIdentity, file_identity, sha256_of
+from communique.index.layout import MANIFEST_NAME
 
 __all__ = ["FORMAT_VERSION", "MANIFEST_NAME", "Manifest", "FileIdentity", "file_digest", "file_identity",
            "verify_files", "change_watch"]

@@ -4,7 +4,7 @@ One definition for every writer (the local folder and PostgreSQL), so both backe
 """
 from __future__ import annotations
 
-from index.models import Chunk, Release
+from communique.index.models import Chunk, Release
 
 SEARCHABLE_METADATA = ("department", "minister", "type", "speaker", "region", "topic", "location", "author")
 

@@ -19,19 +19,19 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from index.calendar import parse_iso_date
-from index.collapse import HitOptions, collect_hits
-from index.embedders import BaseEmbedder, embedder_for_index, get_embedder
-from index.errors import EmbedderMismatch
-from index.fusion import SearchSettings, dense_pool, fuse, merge
-from index.language import guess_language
-from index.models import Chunk, Hit, Release
-from index.scrub import scrub_surrogates
-from index.snapshots import SnapshotHolder
-from index.storage import open_storage
-from index.storage.contract import Filters, Snapshot, SnapshotInfo, Storage
-from index.text import tokenize
-from index.vectors import group_of
+from communique.index.calendar import parse_iso_date
+from communique.index.collapse import HitOptions, collect_hits
+from communique.index.embedders import BaseEmbedder, embedder_for_index, get_embedder
+from communique.index.errors import EmbedderMismatch
+from communique.index.fusion import SearchSettings, dense_pool, fuse, merge
+from communique.index.language import guess_language
+from communique.index.models import Chunk, Hit, Release
+from communique.index.scrub import scrub_surrogates
+from communique.index.snapshots import SnapshotHolder
+from communique.index.storage import open_storage
+from communique.index.storage.contract import Filters, Snapshot, SnapshotInfo, Storage
+from communique.index.text import tokenize
+from communique.index.vectors import group_of
 
 __all__ = ["Retriever", "SearchSettings", "IndexStats"]
 
@@ -183,12 +183,12 @@ class Retriever:
 
     # -- LangChain ------------------------------------------------------------------------
     def as_langchain(self, k: int = 5, **filters: Any):
-        from index.langchain_adapter import CommuniqueRetriever
+        from communique.index.langchain_adapter import CommuniqueRetriever
 
         return CommuniqueRetriever(retriever=self, k=k, filters=filters)
 
     def as_llama_index(self, k: int = 5, **filters: Any):
         """A LlamaIndex `BaseRetriever` (needs the `llama` extra: `pip install -e '.[llama]'`)."""
-        from index.llama_index_adapter import CommuniqueLlamaRetriever
+        from communique.index.llama_index_adapter import CommuniqueLlamaRetriever
 
         return CommuniqueLlamaRetriever(self, k=k, **filters)

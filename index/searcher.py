@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Protocol, Sequence
 
 import numpy as np
 
-from index.models import Chunk, Hit, Release
+from communique.index.models import Chunk, Hit, Release
 
 if TYPE_CHECKING:
-    from index.retriever import IndexStats
+    from communique.index.retriever import IndexStats
 
 
 class DocumentEncoder(Protocol):

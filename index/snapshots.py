@@ -11,8 +11,8 @@ import logging
 import threading
 import time
 
-from index.errors import EmbedderMismatch
-from index.storage.contract import Snapshot, Storage
+from communique.index.errors import EmbedderMismatch
+from communique.index.storage.contract import Snapshot, Storage
 
 log = logging.getLogger(__name__)
 CHECK_INTERVAL = 1.0  # seconds between two checks for a new generation

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from index.errors import IndexCorrupted
-from index.file_watch import ChangeWatch
-from index.models import Chunk, Release
+from communique.index.errors import IndexCorrupted
+from communique.index.file_watch import ChangeWatch
+from communique.index.models import Chunk, Release
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS releases (

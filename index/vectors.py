@@ -24,8 +24,8 @@ from typing import Iterable
 import faiss
 import numpy as np
 
-from index.errors import IndexCorrupted
-from index.layout import GROUPS, vector_file
+from communique.index.errors import IndexCorrupted
+from communique.index.layout import GROUPS, vector_file
 
 EXACT_MAX_VECTORS = 100_000  # exact search ≈ 14 ms here: the rest of a search fits in 20 ms
 IVF_TRAIN_PER_LIST = 40  # k-means sample: vectors per list (FAISS warns below 39)

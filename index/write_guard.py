@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from index.errors import IndexWriteFailed
+from communique.index.errors import IndexWriteFailed
 
 DISK_FULL, READ_ONLY, NO_PERMISSION, NO_LOCKS = "disk full", "read-only file system", "permission denied", "no file locks"
 _BY_ERRNO = {

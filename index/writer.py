@@ -14,19 +14,19 @@ from pathlib import Path
 
 import numpy as np
 
-from index import generations
-from index.embedders import BaseEmbedder, UnknownEmbedder, embedder_for_index, get_embedder
-from index.errors import EmbedderMismatch, IndexNotFound
-from index.layout import RECORDS
-from index.lexical import LexicalIndex
-from index.manifest import Manifest, file_digest, verify_files
-from index.models import Chunk, Release
-from index.passage_text import embedding_text, lexical_text
-from index.storage.contract import UpsertResult, now_iso
-from index.store import ChunkRow, RecordStore, vector_id
-from index.text import tokenize
-from index.vectors import VectorStore
-from index.write_guard import guarded_write
+from communique.index import generations
+from communique.index.embedders import BaseEmbedder, UnknownEmbedder, embedder_for_index, get_embedder
+from communique.index.errors import EmbedderMismatch, IndexNotFound
+from communique.index.layout import RECORDS
+from communique.index.lexical import LexicalIndex
+from communique.index.manifest import Manifest, file_digest, verify_files
+from communique.index.models import Chunk, Release
+from communique.index.passage_text import embedding_text, lexical_text
+from communique.index.storage.contract import UpsertResult, now_iso
+from communique.index.store import ChunkRow, RecordStore, vector_id
+from communique.index.text import tokenize
+from communique.index.vectors import VectorStore
+from communique.index.write_guard import guarded_write
 
 
 class IndexWriter:
@@ -44,10 +44,10 @@ class IndexWriter:
     @classmethod
     def open(cls, index_dir: str | Path, *, embedder_name: str | None = None, create: bool = True,
              lock_timeout: float = 30.0) -> "IndexWriter":
-        from index.storage import is_database_uri
+        from communique.index.storage import is_database_uri
 
         if is_database_uri(index_dir):  # a postgresql:// URI: same surface, in the database
-            from index.storage.pg_writer import PostgresWriter
+            from communique.index.storage.pg_writer import PostgresWriter
 
             return PostgresWriter.open(str(index_dir), embedder_name=embedder_name, create=create,  # type: ignore[return-value]
                                        lock_timeout=lock_timeout)

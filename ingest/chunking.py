@@ -11,8 +11,8 @@ import math
 import re
 from collections.abc import Callable
 
-from index.models import Chunk, Release
-from index.sentences import split_sentences
+from communique.index.models import Chunk, Release
+from communique.index.sentences import split_sentences
 
 TokenCounter = Callable[[str], int]
 

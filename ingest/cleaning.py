@@ -10,7 +10,7 @@ import html
 import re
 import unicodedata
 
-from ingest.repeats import remove_repeats
+from communique.ingest.repeats import remove_repeats
 
 # --- Unicode -------------------------------------------------------------------------------
 # NFC, not NFKC: NFKC would also rewrite "km²" as "km2" and "½" as "1⁄2". The few compatibility

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from index.calendar import month_number
+from communique.index.calendar import month_number
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s_]\d{1,2}:\d{2}|Z|[+-]\d{2}:?\d{2})")
 _SLASHED_YMD = re.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b")

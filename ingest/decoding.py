@@ -4,7 +4,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from ingest.problems import Problem
+from communique.ingest.problems import Problem
 
 BINARY_MESSAGE = "binary file, not text"
 _SAMPLE = 64 * 1024

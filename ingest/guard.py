@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from ingest.problems import Problem
+from communique.ingest.problems import Problem
 
 T = TypeVar("T")
 STAGES = ("read", "decode", "normalise", "clean", "detect", "chunk", "decide", "embed")

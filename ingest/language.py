@@ -5,7 +5,7 @@ this module decides what to do when the declared language and the text disagree.
 """
 from __future__ import annotations
 
-from index.language import (  # noqa: F401 - re-exported: ingest's callers and tests use these names
+from communique.index.language import (  # noqa: F401 - re-exported: ingest's callers and tests use these names
     CANDIDATE_LANGUAGES,
     UNKNOWN_LABELS,
     detect_language,

@@ -9,13 +9,13 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from index.models import Release
-from ingest import guard
-from ingest.cleaning import clean_text, clean_title
-from ingest.dates import parse_date
-from ingest.language import resolve_language
-from ingest.problems import Problem
-from ingest.readers.common import LINE_KEY, TEXT_FORMAT_KEY
+from communique.index.models import Release
+from communique.ingest import guard
+from communique.ingest.cleaning import clean_text, clean_title
+from communique.ingest.dates import parse_date
+from communique.ingest.language import resolve_language
+from communique.ingest.problems import Problem
+from communique.ingest.readers.common import LINE_KEY, TEXT_FORMAT_KEY
 
 # A title is shown beside every passage and joined to each chunk for embedding and BM25: a
 # 100,000-character "title" cost 1.15 GB for two releases. Longer ones are cut at a word and

@@ -13,8 +13,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from index.models import stable_hash
-from index.writer import IndexWriter
+from communique.index.models import stable_hash
+from communique.index.writer import IndexWriter
 
 PAIR_THRESHOLD = 0.70
 

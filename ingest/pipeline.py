@@ -19,17 +19,17 @@ from typing import Iterable, Iterator, TextIO
 
 import numpy as np
 
-from index.models import Chunk, Release
-from index.passage_text import embedding_text
-from index.writer import IndexWriter
-from ingest.chunking import chunk_release
-from ingest.guard import attempt, describe
-from ingest.normalize import normalize_release
-from ingest.pairing import pair_translations
-from ingest.problems import Problem
-from ingest.readers import LINE_KEY, read_file
-from ingest.report import EXIT_OK, EXIT_REJECTED, IngestReport
-from ingest.sources import Skipped, iter_source_files
+from communique.index.models import Chunk, Release
+from communique.index.passage_text import embedding_text
+from communique.index.writer import IndexWriter
+from communique.ingest.chunking import chunk_release
+from communique.ingest.guard import attempt, describe
+from communique.ingest.normalize import normalize_release
+from communique.ingest.pairing import pair_translations
+from communique.ingest.problems import Problem
+from communique.ingest.readers import LINE_KEY, read_file
+from communique.ingest.report import EXIT_OK, EXIT_REJECTED, IngestReport
+from communique.ingest.sources import Skipped, iter_source_files
 
 EMBED_BATCH = 256  # chunks per embedding call: large enough to amortise, small enough for memory
 THREADS_ENV = "COMMUNIQUE_INGEST_THREADS"
@@ -98,7 +98,7 @@ def ingest_paths(paths: Iterable[str | Path], index_dir: str | Path, *, embedder
     started = time.perf_counter()
     with IndexWriter.open(index_dir, embedder_name=embedder_name) as writer:
         if dask:  # `dask`: a scheduler address; only the embedding goes to its workers
-            from index.dask_embedding import DaskEmbedder
+            from communique.index.dask_embedding import DaskEmbedder
 
             writer.embedder = DaskEmbedder(writer.embedder, dask)
         report = IngestReport(index_dir=str(index_dir), embedder=writer.embedder.name)

@@ -5,7 +5,7 @@ import os
 import unicodedata
 from dataclasses import dataclass
 
-from index.scrub import scrub_surrogates
+from communique.index.scrub import scrub_surrogates
 
 # Categories shown escaped in report lines: controls (newline, ESC…), format characters
 # (bidi overrides), line/paragraph separators and lone surrogates (undecodable file-name bytes).

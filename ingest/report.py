@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.problems import Problem, printable
+from communique.ingest.problems import Problem, printable
 
 EXIT_OK = 0
 EXIT_REJECTED = 3  # some input was rejected; usage errors exit 2

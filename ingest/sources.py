@@ -7,7 +7,7 @@ from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.problems import Problem, printable
+from communique.ingest.problems import Problem, printable
 
 SUPPORTED_EXTENSIONS = frozenset({".jsonl", ".json", ".txt", ".md", ".markdown", ".html", ".htm"})
 

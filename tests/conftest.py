@@ -48,7 +48,7 @@ def shared_corpus() -> Path:
 @pytest.fixture(scope="session")
 def samples_index(tmp_path_factory) -> Path:
     """The bundled samples, ingested with the default embedder."""
-    from ingest.pipeline import ingest_paths
+    from communique.ingest.pipeline import ingest_paths
 
     index_dir = tmp_path_factory.mktemp("samples") / "index"
     report = ingest_paths([SAMPLES], index_dir, progress=False)
@@ -60,7 +60,7 @@ def samples_index(tmp_path_factory) -> Path:
 def shared_index(tmp_path_factory) -> Path:
     """All GC files of ../shared/corpus plus the first 1,000 provincial releases (the shared golden set's index)."""
     require_shared_corpus()
-    from ui.commands.shared_index import build_shared_index  # the same checked build as `make eval`
+    from communique.ui.commands.shared_index import build_shared_index  # the same checked build as `make eval`
 
     index_dir = tmp_path_factory.mktemp("shared") / "index"
     build_shared_index(index_dir, progress=False)

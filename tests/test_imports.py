@@ -3,6 +3,10 @@ ones inside functions included, so that a layer cannot reach upwards by importin
 
     ui → assistant → index,  ingest → index,  evals → assistant, index,  bench → all but ui
 
+Every layer is a subpackage of `communique` (the folder `index/` is `communique.index`), and no
+file imports a layer by its bare folder name: a second module identity (`index.models.Hit` beside
+`communique.index.models.Hit`) would break isinstance checks and load everything twice.
+
 `index` imports none of ours, `ui` is the top and nothing imports it, and no two files import
 each other, directly or round a longer circle (a circle makes import order matter and hides
 which file owns what).
@@ -16,6 +20,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "communique"
 LAYERS = ("index", "ingest", "assistant", "evals", "bench", "ui")
 # What each layer may import (besides itself); anything else of ours is a wrong-way arrow.
 ALLOWED: dict[str, frozenset[str]] = {
@@ -40,10 +45,16 @@ class ImportEdge:
 
 
 def module_name(path: Path) -> str:
+    """`index/retriever.py` → `communique.index.retriever` (pyproject.toml maps the folders)."""
     parts = list(path.relative_to(REPO_ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
-    return ".".join(parts)
+    return ".".join([PACKAGE, *parts])
+
+
+def layer_of(module: str) -> str:
+    """`communique.index.retriever` → `index`."""
+    return module.split(".")[1]
 
 
 def project_files() -> dict[str, Path]:
@@ -145,20 +156,43 @@ def edges() -> list[ImportEdge]:
 
 
 def test_the_reader_sees_lazy_relative_and_from_imports(tmp_path):
-    known = {"index", "index.models", "index.retriever", "ui", "ui.cli", "bench", "bench.indexes", "bench.worker"}
+    known = {"communique.index", "communique.index.models", "communique.index.retriever", "communique.ui",
+             "communique.ui.cli", "communique.bench", "communique.bench.indexes", "communique.bench.worker"}
     source = (
-        "import index.models as m\n"
+        "import communique.index.models as m\n"
         "from . import indexes\n"
         "def late():\n"
-        "    from ui.cli import main\n"
+        "    from communique.ui.cli import main\n"
         "    import numpy\n"
         "class C:\n"
         "    def m(self):\n"
-        "        from index import Retriever\n"
+        "        from communique.index import Retriever\n"
     )
     path = REPO_ROOT / "bench" / "worker.py"
-    found = [(e.target, e.line) for e in imports_of(source, path, "bench.worker", known)]
-    assert found == [("index.models", 1), ("bench.indexes", 2), ("ui.cli", 4), ("index", 8)]
+    found = [(e.target, e.line) for e in imports_of(source, path, "communique.bench.worker", known)]
+    assert found == [("communique.index.models", 1), ("communique.bench.indexes", 2), ("communique.ui.cli", 4),
+                     ("communique.index", 8)]
+
+
+def bare_layer_imports() -> list[str]:
+    """Imports of a layer by its folder name (`from index.models import Hit`), in code and tests."""
+    found = []
+    for path in sorted([*project_files().values(), *(REPO_ROOT / "tests").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            else:
+                continue
+            found += [f"{path.relative_to(REPO_ROOT)}:{node.lineno}: {name}" for name in names
+                      if name.split(".")[0] in LAYERS]
+    return found
+
+
+def test_no_file_imports_a_layer_by_its_folder_name():
+    found = bare_layer_imports()
+    assert not found, "import these as communique.<layer>:\n" + "\n".join(found)
 
 
 def test_the_circle_finder_finds_long_circles_only():
@@ -170,20 +204,20 @@ def test_the_circle_finder_finds_long_circles_only():
 
 
 def test_every_layer_has_files_to_check(edges):
-    sources = {e.source.split(".")[0] for e in edges}
+    sources = {layer_of(e.source) for e in edges}
     assert sources == set(LAYERS), f"no imports read from {set(LAYERS) - sources}"
 
 
 @pytest.mark.parametrize("layer", LAYERS)
 def test_layer_imports_only_what_it_may(edges, layer):
     wrong = [str(e) for e in edges
-             if e.source.split(".")[0] == layer and e.target.split(".")[0] not in ALLOWED[layer] | {layer}]
+             if layer_of(e.source) == layer and layer_of(e.target) not in ALLOWED[layer] | {layer}]
     allowed = ", ".join(sorted(ALLOWED[layer])) or "none of ours"
     assert not wrong, f"`{layer}` may import {allowed}; found:\n" + "\n".join(wrong)
 
 
 def test_nothing_imports_ui(edges):
-    wrong = [str(e) for e in edges if e.target.split(".")[0] == "ui" and e.source.split(".")[0] != "ui"]
+    wrong = [str(e) for e in edges if layer_of(e.target) == "ui" and layer_of(e.source) != "ui"]
     assert not wrong, "ui is the top layer; found:\n" + "\n".join(wrong)
 
 

@@ -10,7 +10,7 @@ No retrieval or answering logic lives in the UI. The page, the Gradio API (`/ask
 """
 from __future__ import annotations
 
-from ui.handlers import DEFAULT_CONCURRENCY, ChatApp
-from ui.layout import build
+from communique.ui.handlers import DEFAULT_CONCURRENCY, ChatApp
+from communique.ui.layout import build
 
 __all__ = ["DEFAULT_CONCURRENCY", "ChatApp", "build"]

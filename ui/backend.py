@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from assistant.models import Answer
-from index.calendar import parse_iso_date
-from index.limits import MAX_QUESTION_CHARS  # the assistant's own limit: refused here, never cut there
-from index.models import Hit, Release
-from ui.departments import DepartmentCatalog, DepartmentName
-from ui.history import ChatMessage
-from ui.seams import AssistantLike, SearchOptions
+from communique.assistant.models import Answer
+from communique.index.calendar import parse_iso_date
+from communique.index.limits import MAX_QUESTION_CHARS  # the assistant's own limit: refused here, never cut there
+from communique.index.models import Hit, Release
+from communique.ui.departments import DepartmentCatalog, DepartmentName
+from communique.ui.history import ChatMessage
+from communique.ui.seams import AssistantLike, SearchOptions
 
 if TYPE_CHECKING:
-    from index.retriever import IndexStats
+    from communique.index.retriever import IndexStats
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class IndexUnavailable(RuntimeError):
     """No usable index; `key` is `index_missing` or `index_broken`."""
 
     def __init__(self, key: str, path: Path | str, error: str = "") -> None:
-        from index.storage.pg_schema import display_uri
+        from communique.index.storage.pg_schema import display_uri
 
         shown = display_uri(path) if isinstance(path, str) else path  # never a database password on screen
         error = display_uri(error)
@@ -121,7 +121,7 @@ def assistant_opener(answerer: str = "extractive") -> Opener:
     """Opens the real Assistant over an index folder (`answerer`: "extractive" or "llm")."""
 
     def open_assistant(index_dir: IndexLocation) -> AssistantLike:
-        from assistant import Assistant
+        from communique.assistant import Assistant
 
         return Assistant.open(index_dir, answerer=answerer)
 
@@ -170,7 +170,7 @@ class ChatBackend:
             return opened
 
     def _classify(self, exc: Exception) -> IndexUnavailable:
-        from index.errors import IndexNotFound
+        from communique.index.errors import IndexNotFound
 
         if isinstance(exc, (IndexNotFound, FileNotFoundError)) or (
                 isinstance(self.index_dir, Path) and not self.index_dir.exists()):

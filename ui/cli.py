@@ -29,9 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"ui.commands.{name}")
+            module = importlib.import_module(f"communique.ui.commands.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"ui.commands.{name}":
+            if exc.name != f"communique.ui.commands.{name}":
                 raise
             continue
         module.register(subparsers)
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from index.errors import IndexProblem
+    from communique.index.errors import IndexProblem
 
     try:
         code = int(args.func(args) or 0)

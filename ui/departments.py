@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ui.seams import RetrieverLike
+    from communique.ui.seams import RetrieverLike
 
 PROBE_HITS = 8  # passages read per department name to find its language and its translations
 

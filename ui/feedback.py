@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from index.limits import MAX_QUESTION_CHARS
+from communique.index.limits import MAX_QUESTION_CHARS
 
 Vote = Literal["up", "down"]
 

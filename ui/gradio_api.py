@@ -10,10 +10,10 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from assistant.models import Answer
-from ui.backend import ChatBackend, ChatInputError, Filters, IndexUnavailable, check_filters, check_question
-from ui.handlers import error_text
-from ui.history import clean_history
+from communique.assistant.models import Answer
+from communique.ui.backend import ChatBackend, ChatInputError, Filters, IndexUnavailable, check_filters, check_question
+from communique.ui.handlers import error_text
+from communique.ui.history import clean_history
 
 log = logging.getLogger(__name__)
 

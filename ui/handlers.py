@@ -12,11 +12,11 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from assistant.models import Answer
-from ui.backend import ChatBackend, ChatInputError, IndexUnavailable, check_filters, check_question
-from ui.examples import Examples
-from ui.feedback import FeedbackLog, FeedbackRecord, FeedbackRefused
-from ui.history import (
+from communique.assistant.models import Answer
+from communique.ui.backend import ChatBackend, ChatInputError, IndexUnavailable, check_filters, check_question
+from communique.ui.examples import Examples
+from communique.ui.feedback import FeedbackLog, FeedbackRecord, FeedbackRefused
+from communique.ui.history import (
     Turn,
     delete,
     history_for,
@@ -27,9 +27,9 @@ from ui.history import (
     upsert,
     write_saved,
 )
-from ui.i18n import t
-from ui.markup import esc
-from ui.render import (
+from communique.ui.i18n import t
+from communique.ui.markup import esc
+from communique.ui.render import (
     render_answer,
     render_error,
     render_sources,

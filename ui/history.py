@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any, Literal, TypedDict
 
-from assistant.models import Answer, Citation
-from index.models import Hit
+from communique.assistant.models import Answer, Citation
+from communique.index.models import Hit
 
 HISTORY_TURNS = 3  # previous exchanges handed to the assistant for follow-ups
 MAX_SAVED_CONVERSATIONS = 30

@@ -11,10 +11,10 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from ui.gradio_api import ScriptApi
-from ui.handlers import ChatApp
-from ui.i18n import pick_ui_language, t
-from ui.markup import esc
+from communique.ui.gradio_api import ScriptApi
+from communique.ui.handlers import ChatApp
+from communique.ui.i18n import pick_ui_language, t
+from communique.ui.markup import esc
 
 SAVED_KEY = "communique-conversations-v1"
 # BrowserState's secret is sent to the browser (it does the encryption there): it only keeps the

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.models import Answer
-from ui.i18n import t
-from ui.markup import answer_markup, esc, lang_label
-from ui.sources import render_sources
+from communique.assistant.models import Answer
+from communique.ui.i18n import t
+from communique.ui.markup import answer_markup, esc, lang_label
+from communique.ui.sources import render_sources
 
 if TYPE_CHECKING:
-    from index.retriever import IndexStats
+    from communique.index.retriever import IndexStats
 
 __all__ = ["render_answer", "render_error", "render_sources", "render_stats", "render_status", "render_streaming",
            "render_user_message", "describe_filters"]

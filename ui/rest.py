@@ -21,9 +21,9 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from ui.backend import ChatBackend, ChatInputError, IndexUnavailable, check_filters, check_question
-from ui.history import ChatMessage, clean_history
-from ui.i18n import t
+from communique.ui.backend import ChatBackend, ChatInputError, IndexUnavailable, check_filters, check_question
+from communique.ui.history import ChatMessage, clean_history
+from communique.ui.i18n import t
 
 log = logging.getLogger(__name__)
 

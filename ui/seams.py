@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Iterator, Protocol, TypedDict
 
-from assistant.models import Answer
-from index.models import Hit, Release
+from communique.assistant.models import Answer
+from communique.index.models import Hit, Release
 
 if TYPE_CHECKING:
-    from index.retriever import IndexStats
+    from communique.index.retriever import IndexStats
 
 
 class SearchOptions(TypedDict, total=False):

@@ -26,17 +26,17 @@ from fastapi import FastAPI, Request  # noqa: E402
 from gradio.routes import App as GradioApp  # noqa: E402
 from starlette.routing import Mount  # noqa: E402
 
-from ui.auth import Authenticator  # noqa: E402
-from ui.guard import (  # noqa: E402
+from communique.ui.auth import Authenticator  # noqa: E402
+from communique.ui.guard import (  # noqa: E402
     BODY_TIMEOUT_SECONDS,
     HEADER_TIMEOUT_SECONDS,
     MAX_BODY_BYTES,
     HeaderTimeoutH11,
     RequestGuard,
 )
-from ui.handlers import ChatApp  # noqa: E402
-from ui.layout import build  # noqa: E402
-from ui.rest import add_docs, rest_router  # noqa: E402
+from communique.ui.handlers import ChatApp  # noqa: E402
+from communique.ui.layout import build  # noqa: E402
+from communique.ui.rest import add_docs, rest_router  # noqa: E402
 
 CSS_PATH = Path(__file__).with_name("style.css")
 THEME = gr.themes.Default(primary_hue="blue", neutral_hue="slate")

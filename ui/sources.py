@@ -9,11 +9,11 @@ import html
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from assistant.context import word_boundary
-from assistant.models import Answer, Citation, TranslationRef
-from index.models import Hit, Release
-from ui.i18n import t
-from ui.markup import esc, lang_label, safe_url
+from communique.assistant.context import word_boundary
+from communique.assistant.models import Answer, Citation, TranslationRef
+from communique.index.models import Hit, Release
+from communique.ui.i18n import t
+from communique.ui.markup import esc, lang_label, safe_url
 
 PASSAGE_CONTEXT_CHARS = 240  # shown on each side of a quote when the chunk is not at hand
 SECONDARY_PASSAGE_CHARS = 360  # uncited passages are cut to this length

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from index.storage.contract import Storage
+from communique.index.storage.contract import Storage
 
 URI_SCHEMES = ("postgresql://", "postgres://")
 
@@ -20,9 +20,9 @@ def is_database_uri(location: str | os.PathLike) -> bool:
 def open_storage(location: str | os.PathLike) -> Storage:
     """The backend for `location`: PostgreSQL for a libpq URI, else the local folder."""
     if is_database_uri(location):
-        from index.storage.postgres import PostgresStorage
+        from communique.index.storage.postgres import PostgresStorage
 
         return PostgresStorage.connect(str(location))
-    from index.storage.local import LocalStorage
+    from communique.index.storage.local import LocalStorage
 
     return LocalStorage(Path(location))

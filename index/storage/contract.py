@@ -20,7 +20,7 @@ from typing import Any, Iterable, Protocol, runtime_checkable
 
 import numpy as np
 
-from index.models import Chunk, Release
+from communique.index.models import Chunk, Release
 
 
 def now_iso() -> str:

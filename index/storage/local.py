@@ -12,15 +12,15 @@ from typing import Iterable
 
 import numpy as np
 
-from index import generations
-from index.errors import IndexCorrupted
-from index.layout import GENERATION_FILES, MANIFEST_NAME, RECORDS
-from index.lexical import LANG_CODES, OTHER_LANG, LexicalIndex, date_ordinal
-from index.manifest import Manifest, change_watch, verify_files
-from index.models import Chunk, Release
-from index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
-from index.store import RecordStore, vector_id
-from index.vectors import GROUPS, VectorStore, group_of
+from communique.index import generations
+from communique.index.errors import IndexCorrupted
+from communique.index.layout import GENERATION_FILES, MANIFEST_NAME, RECORDS
+from communique.index.lexical import LANG_CODES, OTHER_LANG, LexicalIndex, date_ordinal
+from communique.index.manifest import Manifest, change_watch, verify_files
+from communique.index.models import Chunk, Release
+from communique.index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
+from communique.index.store import RecordStore, vector_id
+from communique.index.vectors import GROUPS, VectorStore, group_of
 
 _GROUP_OF_CODE = {code: lang for lang, code in LANG_CODES.items()} | {OTHER_LANG: "other"}
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from index.errors import IndexCorrupted, IndexNotFound, IndexProblem
+from communique.index.errors import IndexCorrupted, IndexNotFound, IndexProblem
 
 SCHEMA_VERSION = 1
 OPEN = 2_147_483_647  # gen_to of a row not replaced yet

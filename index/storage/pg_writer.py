@@ -13,12 +13,12 @@ from collections import Counter
 
 import numpy as np
 
-from index.embedders import BaseEmbedder, UnknownEmbedder, embedder_for_index, get_embedder
-from index.errors import EmbedderMismatch, IndexBusy, IndexNotFound
-from index.lexical import date_ordinal
-from index.models import Chunk, Release
-from index.storage.contract import UpsertResult, now_iso
-from index.storage.pg_schema import (
+from communique.index.embedders import BaseEmbedder, UnknownEmbedder, embedder_for_index, get_embedder
+from communique.index.errors import EmbedderMismatch, IndexBusy, IndexNotFound
+from communique.index.lexical import date_ordinal
+from communique.index.models import Chunk, Release
+from communique.index.storage.contract import UpsertResult, now_iso
+from communique.index.storage.pg_schema import (
     KEEP_PREVIOUS,
     OPEN,
     SCHEMA_VERSION,
@@ -29,9 +29,9 @@ from index.storage.pg_schema import (
     display_uri,
     unavailable,
 )
-from index.store import vector_id
-from index.text import tokenize
-from index.vectors import group_of
+from communique.index.store import vector_id
+from communique.index.text import tokenize
+from communique.index.vectors import group_of
 
 LOCK_KEY = 0x436F6D6D  # advisory lock id: one writer per database
 
@@ -161,7 +161,7 @@ class PostgresWriter:
         self._q(f"UPDATE {table} SET gen_to = %(s)s WHERE gen_from < %(s)s AND gen_to > %(s)s AND {where}", **params)
 
     def upsert(self, release: Release, chunks: list[Chunk], vectors: np.ndarray | None = None) -> UpsertResult:
-        from index.passage_text import lexical_text
+        from communique.index.passage_text import lexical_text
 
         decided = self.status_of(release)
         if decided is not None:
@@ -202,7 +202,7 @@ class PostgresWriter:
         return UpsertResult("updated" if existed else "added", chunks=len(chunks))
 
     def embed_chunks(self, release: Release, chunks: list[Chunk]) -> np.ndarray:
-        from index.passage_text import embedding_text
+        from communique.index.passage_text import embedding_text
 
         return self.embedder.encode_documents([embedding_text(release, c) for c in chunks])
 

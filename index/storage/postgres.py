@@ -15,11 +15,11 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from index.errors import IndexNotFound
-from index.lexical import K1, B, date_ordinal
-from index.models import Chunk, Release
-from index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
-from index.storage.pg_schema import (
+from communique.index.errors import IndexNotFound
+from communique.index.lexical import K1, B, date_ordinal
+from communique.index.models import Chunk, Release
+from communique.index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
+from communique.index.storage.pg_schema import (
     GROUPS,
     DatabaseUnavailable,
     display_uri,
@@ -29,7 +29,7 @@ from index.storage.pg_schema import (
     unavailable,
     vector_text,
 )
-from index.vectors import group_of
+from communique.index.vectors import group_of
 
 RELEASE_COLS = "id, lang, title, date, url, source, pair_id, metadata"
 # For the dense statement only: with sequential and bitmap scans off the planner takes the HNSW

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from index.models import Release
-from ingest.problems import Problem
-from ingest.readers.common import LINE_KEY, TEXT_FORMAT_KEY
-from ingest.readers.html import read_html
-from ingest.readers.jsonfile import read_json
-from ingest.readers.jsonl import read_jsonl
-from ingest.readers.records import record_to_release
-from ingest.readers.text import read_text, split_header
+from communique.index.models import Release
+from communique.ingest.problems import Problem
+from communique.ingest.readers.common import LINE_KEY, TEXT_FORMAT_KEY
+from communique.ingest.readers.html import read_html
+from communique.ingest.readers.jsonfile import read_json
+from communique.ingest.readers.jsonl import read_jsonl
+from communique.ingest.readers.records import record_to_release
+from communique.ingest.readers.text import read_text, split_header
 
 Reader = Callable[[Path], Iterator[Release | Problem]]
 READERS: dict[str, Reader] = {

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from index.models import Release, stable_hash
-from ingest import guard
-from ingest.decoding import decode_bytes
-from ingest.problems import Problem, file_label
-from ingest.readers.common import DEPARTMENT_KEY, TEXT_FORMAT_KEY
-from ingest.readers.nesting import cap_nesting
+from communique.index.models import Release, stable_hash
+from communique.ingest import guard
+from communique.ingest.decoding import decode_bytes
+from communique.ingest.problems import Problem, file_label
+from communique.ingest.readers.common import DEPARTMENT_KEY, TEXT_FORMAT_KEY
+from communique.ingest.readers.nesting import cap_nesting
 
 _DROP_SELECTOR = "nav, header, footer, script, style, noscript, aside, form, template, svg, iframe, button"
 _DATE_META = ("dcterms.issued", "dcterms.date", "dc.date", "date", "article:published_time",
@@ -34,7 +34,7 @@ def parse_html_document(text: str, path: Path) -> Release | Problem:
     """Decoded text of one HTML page -> its release (nesting capped first: linear time)."""
     from selectolax.lexbor import LexborHTMLParser
 
-    from ingest.cleaning import strip_markup
+    from communique.ingest.cleaning import strip_markup
 
     tree = LexborHTMLParser(cap_nesting(text))
     meta = _html_meta(tree)

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from index.models import Release
-from ingest import guard
-from ingest.decoding import decode_bytes
-from ingest.problems import Problem
-from ingest.readers import records
+from communique.index.models import Release
+from communique.ingest import guard
+from communique.ingest.decoding import decode_bytes
+from communique.ingest.problems import Problem
+from communique.ingest.readers import records
 
 
 def read_json(path: Path) -> Iterator[Release | Problem]:

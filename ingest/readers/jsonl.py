@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from index.models import Release
-from ingest import guard
-from ingest.decoding import bom_encoding, decode_bytes, looks_binary
-from ingest.problems import Problem
-from ingest.readers import records
+from communique.index.models import Release
+from communique.ingest import guard
+from communique.ingest.decoding import bom_encoding, decode_bytes, looks_binary
+from communique.ingest.problems import Problem
+from communique.ingest.readers import records
 
 _BREAK = re.compile(rb"\r\n|\r|\n")
 _BLOCK = 1 << 16  # small: memory stays bounded however large the file

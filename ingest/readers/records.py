@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from index.models import Release, stable_hash
-from index.scrub import scrub_value
-from ingest.problems import Problem, file_label
-from ingest.readers.common import LINE_KEY, TEXT_FORMAT_KEY
+from communique.index.models import Release, stable_hash
+from communique.index.scrub import scrub_value
+from communique.ingest.problems import Problem, file_label
+from communique.ingest.readers.common import LINE_KEY, TEXT_FORMAT_KEY
 
 MAX_JSON_DEPTH = 32  # real records nest two or three levels; 500+ blew the stack
 _RECORD_FIELDS = ("id", "lang", "title", "date", "url", "text", "pair_id", "source")

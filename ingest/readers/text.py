@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from index.models import Release, stable_hash
-from ingest import guard
-from ingest.decoding import decode_bytes
-from ingest.problems import Problem, file_label
-from ingest.readers.common import TEXT_FORMAT_KEY
+from communique.index.models import Release, stable_hash
+from communique.ingest import guard
+from communique.ingest.decoding import decode_bytes
+from communique.ingest.problems import Problem, file_label
+from communique.ingest.readers.common import TEXT_FORMAT_KEY
 
 # No lazy `(.*?)\s*$`: on a line of many spaces that retries the tail at every position (quadratic).
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,30})[ \t]*:[ \t]*(.*)$")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models import Answer
+from communique.assistant.models import Answer
 
 CHECKED: list[int] = []  # how many answers the invariant was checked on (asserted at the end)
 
@@ -39,7 +39,7 @@ def check_answer(answer: Answer, retriever) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _verify_every_answer():
-    from assistant.assistant import Assistant
+    from communique.assistant.assistant import Assistant
 
     original = Assistant.stream
 
@@ -62,14 +62,14 @@ def _verify_every_answer():
 
 @pytest.fixture(scope="session")
 def samples_assistant(samples_index: Path):
-    from assistant import Assistant
+    from communique.assistant import Assistant
 
     return Assistant.open(samples_index)
 
 
 @pytest.fixture(scope="session")
 def shared_assistant(shared_index: Path):
-    from assistant import Assistant
+    from communique.assistant import Assistant
 
     return Assistant.open(shared_index)
 
@@ -79,7 +79,7 @@ def injection_index(tmp_path_factory) -> Path:
     """Two releases, one of which tries to instruct the answerer ("ignore previous instructions")."""
     import json
 
-    from ingest.pipeline import ingest_paths
+    from communique.ingest.pipeline import ingest_paths
 
     folder = tmp_path_factory.mktemp("injection")
     records = [

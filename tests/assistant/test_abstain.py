@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.abstain import (
+from communique.assistant.abstain import (
     FEATURES,
     Model,
     Policy,

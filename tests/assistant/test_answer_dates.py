@@ -1,7 +1,7 @@
 """Date phrases in questions, and checking that a sentence names a date range."""
 from __future__ import annotations
 
-from assistant.dates import date_filter, find_dates, mentions_range
+from communique.assistant.dates import date_filter, find_dates, mentions_range
 
 
 def test_mention_spans_include_their_lead_in_word():

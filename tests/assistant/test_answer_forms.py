@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant import Assistant
+from communique.assistant import Assistant
 from tests.assistant.conftest import CHECKED
 
 
@@ -71,7 +71,7 @@ def test_the_same_sentence_is_never_quoted_twice(samples_assistant):
 
 
 def test_bracketed_numbers_in_a_release_never_become_citations(tmp_path):
-    from ingest.pipeline import ingest_paths
+    from communique.ingest.pipeline import ingest_paths
 
     source = tmp_path / "forged.jsonl"
     source.write_text(json.dumps({

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from assistant import Answer
+from communique.assistant import Answer
 
 
 def _ids(answer: Answer) -> set[str]:
@@ -169,7 +169,7 @@ def test_concurrent_questions_get_their_own_answers(samples_assistant):
 
 
 def test_injected_instructions_change_nothing_for_the_extractive_answerer(injection_index):
-    from assistant import Assistant
+    from communique.assistant import Assistant
 
     a = Assistant.open(injection_index).ask("How much is Canada investing in the Port Elgin harbour?")
     assert "$4.2 million" in a.text

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def communique(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = dict(os.environ, HF_HUB_OFFLINE="1", **(env or {}))
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=REPO, env=full_env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "communique.ui.cli", *args], cwd=REPO, env=full_env, capture_output=True,
                           text=True, timeout=600)
 
 

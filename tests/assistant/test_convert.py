@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.convert import localize
+from communique.assistant.convert import localize
 
 
 @pytest.mark.parametrize("value, kind, expected", [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.crosslang import counterpart
-from assistant.text import Span, split_sentences
+from communique.assistant.crosslang import counterpart
+from communique.assistant.text import Span, split_sentences
 
 RELEASES = Path(__file__).resolve().parents[2] / "samples" / "releases.jsonl"
 

@@ -2,12 +2,12 @@
 for, the question's words, the speaker of a quote, and offsets into the release text."""
 from __future__ import annotations
 
-from assistant.candidates import collect
-from assistant.extractive import score, select
-from assistant.followup import resolve
-from assistant.question import analyse
-from assistant.terms import question_terms
-from index.models import Hit, Release
+from communique.assistant.candidates import collect
+from communique.assistant.extractive import score, select
+from communique.assistant.followup import resolve
+from communique.assistant.question import analyse
+from communique.assistant.terms import question_terms
+from communique.index.models import Hit, Release
 
 TEXT = (
     "June 3, 2024 — The Minister of Health announced support for seven community organizations.\n\n"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.followup import Turn, looks_like_followup, names_in, normalise_history, resolve
-from assistant.question import analyse
+from communique.assistant.followup import Turn, looks_like_followup, names_in, normalise_history, resolve
+from communique.assistant.question import analyse
 
 EN_HISTORY = [
     {"role": "user", "content": "Who announced the Jasper wildfire recovery effort in October 2024?"},

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import Answer, Assistant
-from assistant.llm import LLMAnswerer, LLMSettings, format_passages
-from index.models import Hit
+from communique.assistant import Answer, Assistant
+from communique.assistant.llm import LLMAnswerer, LLMSettings, format_passages
+from communique.index.models import Hit
 from tests.assistant.scripted_chat import ScriptedChatModel
 
 QUESTION = "How much is Canada investing in the Port Elgin harbour?"
@@ -161,7 +161,7 @@ def test_settings_from_env():
 
 
 def test_chat_models_are_built_lazily_with_the_token_cap_where_servers_read_it():
-    from assistant.llm import build_chat_model
+    from communique.assistant.llm import build_chat_model
 
     compatible = build_chat_model(LLMSettings(model="m", base_url="http://127.0.0.1:1/v1", max_tokens=7))
     assert compatible.extra_body == {"max_tokens": 7} and compatible.max_retries == 0

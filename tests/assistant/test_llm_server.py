@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Answer, Assistant
-from assistant.llm import LLMSettings, build_chat_model
-from assistant.render import message
+from communique.assistant import Answer, Assistant
+from communique.assistant.llm import LLMSettings, build_chat_model
+from communique.assistant.render import message
 
 QUESTION = "How much is Canada investing in the Port Elgin harbour?"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question import MAX_QUESTION_CHARS, analyse, clean_question, detect_language, question_kind
+from communique.assistant.question import MAX_QUESTION_CHARS, analyse, clean_question, detect_language, question_kind
 
 
 @pytest.mark.parametrize(

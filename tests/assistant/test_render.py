@@ -1,7 +1,7 @@
 """The words around the quotes: framing in the asker's language, dates, "not found"."""
 from __future__ import annotations
 
-from assistant.render import Piece, compose, date_range, format_date, not_found
+from communique.assistant.render import Piece, compose, date_range, format_date, not_found
 
 
 def test_dates_in_both_languages():

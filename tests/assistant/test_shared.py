@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.golden import load_golden
-from evals.matching import facts_present
+from communique.evals.golden import load_golden
+from communique.evals.matching import facts_present
 
 GOLDEN = Path(__file__).resolve().parents[2] / "evals" / "golden" / "shared.jsonl"
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text import content_stems, fold, split_sentences, stem, tokenize
-from index.text import fold as index_fold
-from index.text import tokenize as index_tokenize
+from communique.assistant.text import content_stems, fold, split_sentences, stem, tokenize
+from communique.index.text import fold as index_fold
+from communique.index.text import tokenize as index_tokenize
 
 TEXT = (
     " date 2025-09-25 Ils ont pu échanger avec des acteurs\n\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.values import find_value, full_name, people_in
+from communique.assistant.values import find_value, full_name, people_in
 
 
 @pytest.mark.parametrize("kind, sentence, value", [

@@ -1,9 +1,9 @@
 """The LLM answer check: markers, numbers, names, support and the extracted value (assistant/verify.py)."""
 from __future__ import annotations
 
-from assistant.models import Lead
-from assistant.verify import problem, sentences_with_marks
-from index.models import Hit
+from communique.assistant.models import Lead
+from communique.assistant.verify import problem, sentences_with_marks
+from communique.index.models import Hit
 
 
 def _hit(text: str, lang: str = "en", title: str = "") -> Hit:

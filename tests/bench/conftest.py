@@ -17,7 +17,7 @@ def sample_releases() -> Path:
 @pytest.fixture(scope="session")
 def sample_queries():
     """Three questions over the bundled samples (one asked in French of a bilingual pair)."""
-    from bench.corpus import Query
+    from communique.bench.corpus import Query
 
     return [
         Query("s1", "How much are Canada and Alberta investing in wildfire equipment and crews?", "en", "en-en", True,

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench.run import SECTIONS, BenchConfig, run_bench
-from ui.cli import main
-from ui.commands import bench as bench_command
+from communique.bench.run import SECTIONS, BenchConfig, run_bench
+from communique.ui.cli import main
+from communique.ui.commands import bench as bench_command
 
 
 def test_sections_are_the_same_in_the_command_and_the_runner():

@@ -3,15 +3,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bench.coldstart import ask_command, parse_importtime
+from communique.bench.coldstart import ask_command, parse_importtime
 
 SAMPLE = """\
 import time: self [us] | cumulative | imported package
 import time:       100 |        100 |   _io
 import time:      2000 |       5000 |     numpy._core
 import time:      1000 |       9000 |   numpy
-import time:       500 |        500 |     index.models
-import time:      3000 |      20000 |   index.retriever
+import time:       500 |        500 |     communique.index.models
+import time:      3000 |      20000 |   communique.index.retriever
 import time:       300 |        300 | site
 some unrelated line
 """
@@ -20,7 +20,7 @@ some unrelated line
 def test_parse_importtime_ranks_packages_and_project_modules():
     rows, total = parse_importtime(SAMPLE)
     names = [r["module"] for r in rows]
-    assert names[0] == "index.retriever" and rows[0]["cumulative_ms"] == 20.0
+    assert names[0] == "communique.index.retriever" and rows[0]["cumulative_ms"] == 20.0
     assert "numpy" in names and "numpy._core" not in names  # third-party: whole packages only
     assert total == 0.3  # the outermost level is `site` alone here
     assert parse_importtime("nothing") == ([], 0.0)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 
-from bench.indexes import code_hash, current_build, ensure_index, stamp_for
+from communique.bench.indexes import code_hash, current_build, ensure_index, stamp_for
 
 
 def test_index_is_built_once_then_reused_until_a_source_changes(sample_releases, tmp_path):

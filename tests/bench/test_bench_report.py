@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import json
 
-from bench.report import BenchReport, Figure, machine_info, render_table
-from bench.run import write_report
-from bench.stats import Stat
+from communique.bench.report import BenchReport, Figure, machine_info, render_table
+from communique.bench.run import write_report
+from communique.bench.stats import Stat
 
 
 def test_table_and_json_carry_every_figure(tmp_path):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench import scale
+from communique.bench import scale
 
 
 def test_uniform_vectors_are_normalised():
@@ -64,7 +64,7 @@ def test_scale_task_on_real_sample_vectors(samples_index, tmp_path):
 
 def test_scale_task_times_the_products_own_ivf_above_its_limit(samples_index, tmp_path, monkeypatch):
     """With the exact limit lowered, the product row is the IVF `VectorStore.rebalance()` builds."""
-    import index.vectors as vectors
+    import communique.index.vectors as vectors
 
     monkeypatch.setattr(vectors, "EXACT_MAX_VECTORS", 1000)
     args = {"index": str(samples_index), "queries": ["wildfire equipment", "ports pour petits bateaux", "space robot arm"],

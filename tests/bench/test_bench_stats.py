@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.stats import Stat, fmt_number, percentile, rates, time_calls
+from communique.bench.stats import Stat, fmt_number, percentile, rates, time_calls
 
 
 def test_percentile_interpolates_and_refuses_empty():

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from bench.throughput import embed_seconds, ingested_texts, measure_throughput
+from communique.bench.throughput import embed_seconds, ingested_texts, measure_throughput
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 def test_ingested_texts_are_what_the_index_holds(samples_index):
-    from index.embedders import get_embedder
-    from index.retriever import Retriever
+    from communique.index.embedders import get_embedder
+    from communique.index.retriever import Retriever
 
     texts = ingested_texts(samples_index)
     assert len(texts) == Retriever.open(samples_index).stats().chunks

@@ -4,9 +4,9 @@ import pytest
 
 pytest.importorskip("langchain_community", reason="the LangChain baseline needs the bench extra: pip install -e '.[bench]'")
 
-from bench import langchain_baseline as lc  # noqa: E402
-from bench.corpus import pair_map  # noqa: E402
-from bench.versus import measure_versus, release_recall  # noqa: E402
+from communique.bench import langchain_baseline as lc  # noqa: E402
+from communique.bench.corpus import pair_map  # noqa: E402
+from communique.bench.versus import measure_versus, release_recall  # noqa: E402
 
 
 def test_release_recall_counts_a_translation_and_an_announcement_once(sample_releases):
@@ -18,7 +18,7 @@ def test_release_recall_counts_a_translation_and_an_announcement_once(sample_rel
 
 
 def test_plain_recipe_builds_and_finds_the_release(sample_releases, tmp_path):
-    from index.embedders import get_embedder
+    from communique.index.embedders import get_embedder
 
     build = lc.build([sample_releases], get_embedder("use"), save_to=tmp_path / "lc")
     assert build.chunks > 32  # ~1,300-character releases split at 1,000 characters

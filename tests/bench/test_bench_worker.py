@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from bench.subprocess_task import REPO_ROOT, WorkerFailed, bench_env, run_task
+from communique.bench.subprocess_task import REPO_ROOT, WorkerFailed, bench_env, run_task
 
 
 def test_query_task_times_search_and_ask_and_reads_memory(samples_index):
@@ -34,6 +34,6 @@ def test_stages_and_profile_tasks(samples_index):
 def test_worker_failure_reports_its_stderr(tmp_path):
     with pytest.raises(WorkerFailed, match="query"):
         run_task("query", {"index": str(tmp_path / "missing"), "queries": []}, timeout=120)
-    proc = subprocess.run([sys.executable, "-m", "bench.worker", "nope"], input="{}", text=True, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "communique.bench.worker", "nope"], input="{}", text=True, capture_output=True,
                           env=bench_env(), cwd=str(REPO_ROOT), timeout=120)
     assert proc.returncode == 2 and "unknown task" in proc.stderr

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.models import Answer, Citation
-from evals.golden import GoldenItem
-from evals.scoring import ItemResult, score_item, summarize
+from communique.assistant.models import Answer, Citation
+from communique.evals.golden import GoldenItem
+from communique.evals.scoring import ItemResult, score_item, summarize
 
 # a_fr/a_en: one announcement in two languages; b_en: another one.
 EQUIVALENTS = {"a_fr": "pair:A", "a_en": "pair:A", "b_en": "id:b_en"}

@@ -3,8 +3,8 @@ import random
 
 import pytest
 
-from evals.bootstrap import bootstrap_intervals, outside
-from evals.metrics import aggregate
+from communique.evals.bootstrap import bootstrap_intervals, outside
+from communique.evals.metrics import aggregate
 
 
 def _items(n, p, seed=1):

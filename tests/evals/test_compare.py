@@ -1,6 +1,6 @@
 """compare_runs: metric deltas with direction, newly failed / newly passed questions."""
-from evals.compare import compare_runs
-from evals.report import write_run
+from communique.evals.compare import compare_runs
+from communique.evals.report import write_run
 
 
 def _row(lines, metric):

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from evals.report import write_run
-from ui.commands import eval as eval_command
+from communique.evals.report import write_run
+from communique.ui.commands import eval as eval_command
 
 
 def parse(argv):
@@ -49,7 +49,7 @@ def test_index_dir_from_environment(monkeypatch, tmp_path, capsys):
 def test_split_option_runs_only_that_split(samples_index, tmp_path, capsys):
     from pathlib import Path
 
-    from evals.golden import load_golden
+    from communique.evals.golden import load_golden
 
     golden = str(Path(__file__).resolve().parents[2] / "evals" / "golden" / "samples.jsonl")
     heldout = sum(i.split == "heldout" for i in load_golden(golden))

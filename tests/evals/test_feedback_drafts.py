@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from evals.feedback_drafts import drafts_from_records, merge_threads
-from evals.golden import check_golden, load_golden
-from index.models import Release
-from ui.cli import main
-from ui.feedback import FeedbackLog, FeedbackRecord
+from communique.evals.feedback_drafts import drafts_from_records, merge_threads
+from communique.evals.golden import check_golden, load_golden
+from communique.index.models import Release
+from communique.ui.cli import main
+from communique.ui.feedback import FeedbackLog, FeedbackRecord
 
 CITED = [{"n": 1, "release_id": "smp-ei-premium-2025-en", "lang": "en", "quote": "two-cent reduction"}]
 

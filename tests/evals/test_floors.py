@@ -2,8 +2,8 @@
 
 import pytest
 
-from evals.floors import DEFAULT_FLOORS, FloorsError, check_floors, load_floors
-from evals.metrics import ALL_METRICS, LOWER_IS_BETTER
+from communique.evals.floors import DEFAULT_FLOORS, FloorsError, check_floors, load_floors
+from communique.evals.metrics import ALL_METRICS, LOWER_IS_BETTER
 
 
 def test_floors_pass_and_fail(run_a):

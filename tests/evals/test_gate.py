@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.floors import check_floors, load_floors
-from evals.runner import run_eval
+from communique.evals.floors import check_floors, load_floors
+from communique.evals.runner import run_eval
 
 EVALS = Path(__file__).resolve().parents[2] / "evals"
 

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from evals.golden import GoldenError, GoldenItem, check_golden, load_golden
-from index.models import Release
+from communique.evals.golden import GoldenError, GoldenItem, check_golden, load_golden
+from communique.index.models import Release
 
 RELEASES = {
     "r-fr": Release(id="r-fr", lang="fr", title="Financement à Cornwall",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from evals.golden import CLASSES, check_golden, load_golden
-from evals.splits import HELDOUT, split_mismatches
-from index.retriever import Retriever
+from communique.evals.golden import CLASSES, check_golden, load_golden
+from communique.evals.splits import HELDOUT, split_mismatches
+from communique.index.retriever import Retriever
 
 GOLDEN = Path(__file__).resolve().parents[2] / "evals" / "golden"
 FILES = ("samples.jsonl", "shared.jsonl")

@@ -1,7 +1,7 @@
 """Fact matching: folding of case, accents, apostrophes and number spacing; word edges kept."""
 import pytest
 
-from evals.matching import fact_present, facts_present, normalize_for_match
+from communique.evals.matching import fact_present, facts_present, normalize_for_match
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from evals import metrics as m
+from communique.evals import metrics as m
 
 # a_fr/a_en and g_fr/g_en are the two language versions of announcements A and G.
 EQ = {"a_fr": "A", "a_en": "A", "g_fr": "G", "g_en": "G"}

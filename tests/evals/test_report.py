@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from evals.metrics import ALL_METRICS
-from evals.report import RunError, load_run, render_report, write_run
+from communique.evals.metrics import ALL_METRICS
+from communique.evals.report import RunError, load_run, render_report, write_run
 
 
 def test_write_run_files_and_summary_schema(tmp_path, run_a):

@@ -1,7 +1,7 @@
 """Per-question scoring, the pass verdict and the overall / by-lang / by-kind aggregation."""
 import pytest
 
-from evals.scoring import failure_reasons, score_item, summarize
+from communique.evals.scoring import failure_reasons, score_item, summarize
 
 
 def test_answerable_item_scored_with_translation_credit(golden, make_answer, synthetic_run, equivalents):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.shared_corpus import (
+from communique.evals.shared_corpus import (
     GC_FILES,
     INPUT_FILES,
     PROVINCIAL_FILE,
@@ -24,8 +24,8 @@ from evals.shared_corpus import (
     missing_inputs,
     shared_sources,
 )
-from ui.commands import eval as eval_command
-from ui.commands.shared_index import STAMP, SharedIndexError, build_shared_index
+from communique.ui.commands import eval as eval_command
+from communique.ui.commands.shared_index import STAMP, SharedIndexError, build_shared_index
 
 
 def _record(i: int, name: str, text: str | None = None) -> str:

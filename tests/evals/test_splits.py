@@ -1,8 +1,8 @@
 """The held-out rule: a third of every (kind, class) stratum, by hashed id, order-independent."""
 from collections import Counter
 
-from evals.golden import GoldenItem
-from evals.splits import HELDOUT, assign_splits, heldout_count, split_mismatches
+from communique.evals.golden import GoldenItem
+from communique.evals.splits import HELDOUT, assign_splits, heldout_count, split_mismatches
 
 
 def _item(i, kind="en-en", cls="list"):
@@ -38,7 +38,7 @@ def test_mismatches_name_the_question():
 
 
 def test_folds_are_balanced_per_stratum_and_order_free():
-    from evals.splits import assign_folds
+    from communique.evals.splits import assign_folds
 
     items = [_item(i) for i in range(20)] + [_item(100 + i, "fr-fr", "where") for i in range(3)]
     folds = assign_folds(items, k=5)
@@ -51,7 +51,7 @@ def test_folds_are_balanced_per_stratum_and_order_free():
 def test_fold_count_must_be_at_least_two():
     import pytest
 
-    from evals.splits import assign_folds
+    from communique.evals.splits import assign_folds
 
     with pytest.raises(ValueError, match="k >= 2"):
         assign_folds([_item(1)], k=1)

@@ -27,7 +27,7 @@ def pg_server():
     try:
         yield server
     finally:
-        from index.storage.pg_schema import close_pools
+        from communique.index.storage.pg_schema import close_pools
 
         close_pools()
         server.cleanup()

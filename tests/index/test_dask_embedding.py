@@ -60,9 +60,9 @@ def cluster():
 
 
 def test_ingest_through_dask_stores_the_same_vectors_as_a_local_run(cluster, tmp_path):
-    from index.retriever import Retriever
-    from index.vectors import all_vectors
-    from ingest.pipeline import ingest_paths
+    from communique.index.retriever import Retriever
+    from communique.index.vectors import all_vectors
+    from communique.ingest.pipeline import ingest_paths
 
     local = ingest_paths([SAMPLES], tmp_path / "local", progress=False, threads=1)
     remote = ingest_paths([SAMPLES], tmp_path / "dask", progress=False, dask=cluster["address"])
@@ -78,8 +78,8 @@ def test_ingest_through_dask_stores_the_same_vectors_as_a_local_run(cluster, tmp
 def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(cluster):
     from distributed import Client
 
-    from index.dask_embedding import DaskEmbedder
-    from index.embedders import get_embedder
+    from communique.index.dask_embedding import DaskEmbedder
+    from communique.index.embedders import get_embedder
 
     local = get_embedder("use")
     texts = [f"Annonce {i}: le gouvernement investit {i * 1000} dollars dans le port numéro {i}." for i in range(3072)]
@@ -103,8 +103,8 @@ def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(cluster):
 
 
 def test_unreachable_scheduler_is_a_clear_error():
-    from index.dask_embedding import DaskEmbedder, DaskUnavailable
-    from index.embedders import get_embedder
+    from communique.index.dask_embedding import DaskEmbedder, DaskUnavailable
+    from communique.index.embedders import get_embedder
 
     embedder = DaskEmbedder(get_embedder("use"), f"tcp://127.0.0.1:{_free_port()}", connect_timeout="2s")
     with pytest.raises(DaskUnavailable, match="cannot reach the Dask scheduler"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.embedders import UnknownEmbedder, bundled_minilm_path, get_embedder
+from communique.index.embedders import UnknownEmbedder, bundled_minilm_path, get_embedder
 
 
 @pytest.mark.parametrize("name", ["use", "e5"])

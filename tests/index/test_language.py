@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question import analyse
-from index.language import detect_language, guess_language, identifier, question_language
+from communique.assistant.question import analyse
+from communique.index.language import detect_language, guess_language, identifier, question_language
 
 QUERIES = ["Combien pour le port de Cornwall ?", "Et où ?", "How much did Ottawa give?", "Qui a annoncé le financement",
            "Who is the minister of housing?", "Quel est le montant accordé à Montréal?", "What about Jasper?",

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.language import guess_language
-from index.lexical import LexicalIndex
-from index.text import fold, tokenize
+from communique.index.language import guess_language
+from communique.index.lexical import LexicalIndex
+from communique.index.text import fold, tokenize
 
 
 def test_tokenize_folds_case_accents_and_elisions():

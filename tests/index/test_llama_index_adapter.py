@@ -13,7 +13,7 @@ pytest.importorskip("llama_index.core", reason="llama-index-core is not installe
 from llama_index.core.retrievers import BaseRetriever  # noqa: E402
 from llama_index.core.schema import NodeWithScore, QueryBundle  # noqa: E402
 
-from index.retriever import Retriever  # noqa: E402
+from communique.index.retriever import Retriever  # noqa: E402
 
 QUERY = "How much for small craft harbours in Nova Scotia?"
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from index import embedders, generations
-from index.errors import EmbedderMismatch, IndexCorrupted
-from index.models import Chunk, Release
-from index.retriever import Retriever
-from index.writer import IndexWriter
+from communique.index import embedders, generations
+from communique.index.errors import EmbedderMismatch, IndexCorrupted
+from communique.index.models import Chunk, Release
+from communique.index.retriever import Retriever
+from communique.index.writer import IndexWriter
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "tests" / "reliability"))

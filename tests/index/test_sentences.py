@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.sentences import split_sentences
+from communique.index.sentences import split_sentences
 
 
 def sentences(text: str, **options) -> list[str]:

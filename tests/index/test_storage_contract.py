@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from index.retriever import Retriever
-from index.storage.contract import Snapshot, Storage, Writer
-from ingest.pipeline import ingest_paths, remove_releases
+from communique.index.retriever import Retriever
+from communique.index.storage.contract import Snapshot, Storage, Writer
+from communique.ingest.pipeline import ingest_paths, remove_releases
 from tests.conftest import SAMPLES
 
 QUESTIONS = [
@@ -67,7 +67,7 @@ def _signature(hits):
 
 
 def test_both_backends_implement_the_protocols(location):
-    from index.writer import IndexWriter
+    from communique.index.writer import IndexWriter
 
     retriever = Retriever.open(location)
     assert isinstance(retriever.storage, Storage) and isinstance(retriever._snapshot, Snapshot)

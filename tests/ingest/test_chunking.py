@@ -3,10 +3,10 @@ import time
 
 import pytest
 
-from index.models import Chunk, Release
-from ingest.chunking import chunk_release, estimate_tokens, split_sentences
-from ingest.normalize import normalize_release
-from ingest.readers import read_file
+from communique.index.models import Chunk, Release
+from communique.ingest.chunking import chunk_release, estimate_tokens, split_sentences
+from communique.ingest.normalize import normalize_release
+from communique.ingest.readers import read_file
 
 
 def _sentences(text: str) -> list[str]:

@@ -1,6 +1,6 @@
 import pytest
 
-from ingest.cleaning import clean_text, clean_title
+from communique.ingest.cleaning import clean_text, clean_title
 
 
 def test_unicode_spaces_become_plain_spaces_and_nfc():

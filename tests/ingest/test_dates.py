@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from ingest.dates import parse_date
+from communique.ingest.dates import parse_date
 
 
 @pytest.mark.parametrize(

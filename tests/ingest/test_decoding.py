@@ -1,7 +1,7 @@
 import codecs
 
-from ingest.decoding import BINARY_MESSAGE, decode_bytes
-from ingest.problems import Problem
+from communique.ingest.decoding import BINARY_MESSAGE, decode_bytes
+from communique.ingest.problems import Problem
 
 FRENCH = "Le ministre a annoncé un investissement à Québec : « élève », cœur, garçon, où, août."
 

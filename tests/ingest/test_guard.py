@@ -11,16 +11,16 @@ import json
 
 import pytest
 
-import ingest.normalize
-import ingest.pipeline
-import ingest.readers.jsonl
-import ingest.readers.records
-from index.embedders import get_embedder
-from index.retriever import Retriever
-from index.writer import IndexWriter
-from ingest.guard import STAGES, attempt
-from ingest.pipeline import ingest_paths
-from ingest.problems import Problem
+import communique.ingest.normalize as normalize
+import communique.ingest.pipeline as pipeline
+import communique.ingest.readers.jsonl as jsonl_reader
+import communique.ingest.readers.records as records_reader
+from communique.index.embedders import get_embedder
+from communique.index.retriever import Retriever
+from communique.index.writer import IndexWriter
+from communique.ingest.guard import STAGES, attempt
+from communique.ingest.pipeline import ingest_paths
+from communique.ingest.problems import Problem
 
 RECORDS = [
     {"id": "first", "lang": "en", "title": "Digby wharf", "date": "2024-06-01",
@@ -62,18 +62,18 @@ def _inject(monkeypatch, stage: str) -> None:
     """Replace the function that implements `stage` with one that raises for the target record."""
     any_arg = lambda *a, **k: any(_has_target(v) for v in (*a, *k.values()))  # noqa: E731
     if stage == "decode":
-        monkeypatch.setattr(ingest.readers.jsonl, "decode_record", _failing(ingest.readers.jsonl.decode_record, any_arg))
+        monkeypatch.setattr(jsonl_reader, "decode_record", _failing(jsonl_reader.decode_record, any_arg))
     elif stage == "read":
-        monkeypatch.setattr(ingest.readers.records, "record_to_release",
-                            _failing(ingest.readers.records.record_to_release, any_arg))
+        monkeypatch.setattr(records_reader, "record_to_release",
+                            _failing(records_reader.record_to_release, any_arg))
     elif stage == "normalise":
-        monkeypatch.setattr(ingest.pipeline, "normalize_release", _failing(ingest.pipeline.normalize_release, any_arg))
+        monkeypatch.setattr(pipeline, "normalize_release", _failing(pipeline.normalize_release, any_arg))
     elif stage == "clean":
-        monkeypatch.setattr(ingest.normalize, "clean_text", _failing(ingest.normalize.clean_text, any_arg))
+        monkeypatch.setattr(normalize, "clean_text", _failing(normalize.clean_text, any_arg))
     elif stage == "detect":
-        monkeypatch.setattr(ingest.normalize, "resolve_language", _failing(ingest.normalize.resolve_language, any_arg))
+        monkeypatch.setattr(normalize, "resolve_language", _failing(normalize.resolve_language, any_arg))
     elif stage == "chunk":
-        monkeypatch.setattr(ingest.pipeline, "chunk_release", _failing(ingest.pipeline.chunk_release, any_arg))
+        monkeypatch.setattr(pipeline, "chunk_release", _failing(pipeline.chunk_release, any_arg))
     elif stage == "decide":
         monkeypatch.setattr(IndexWriter, "status_of", _failing(IndexWriter.status_of, any_arg))
     elif stage == "embed":

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.models import Release
-from ingest.chunking import chunk_release
-from ingest.cleaning import clean_text
-from ingest.normalize import normalize_release
-from ingest.problems import Problem
-from ingest.readers import read_file
-from ingest.readers.nesting import MAX_DEPTH, cap_nesting
+from communique.index.models import Release
+from communique.ingest.chunking import chunk_release
+from communique.ingest.cleaning import clean_text
+from communique.ingest.normalize import normalize_release
+from communique.ingest.problems import Problem
+from communique.ingest.readers import read_file
+from communique.ingest.readers.nesting import MAX_DEPTH, cap_nesting
 
 # CPU seconds (process time: the machine is shared, wall time swings with other jobs) per input.
 # Before: 80 KB of "**a " took 9.4 s and 80,000 nested <div>s 16 s, ~1 MB of either minutes to hours;

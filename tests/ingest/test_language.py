@@ -1,6 +1,6 @@
 import pytest
 
-from ingest.language import detect_language, normalize_code, resolve_language
+from communique.ingest.language import detect_language, normalize_code, resolve_language
 
 FR = ("Le gouvernement du Canada a annoncé aujourd'hui un investissement de cinq millions de dollars pour "
       "soutenir les entreprises de la région et créer des emplois de qualité pour les familles.") * 2

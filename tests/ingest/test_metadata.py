@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from index.retriever import Retriever
-from ingest.normalize import NOTICE_ID_KEY, normalize_release
-from ingest.pipeline import ingest_paths
-from ingest.problems import Problem
-from ingest.readers import read_file
-from ingest.readers.common import DEPARTMENT_KEY
-from ingest.report import IngestReport
+from communique.index.retriever import Retriever
+from communique.ingest.normalize import NOTICE_ID_KEY, normalize_release
+from communique.ingest.pipeline import ingest_paths
+from communique.ingest.problems import Problem
+from communique.ingest.readers import read_file
+from communique.ingest.readers.common import DEPARTMENT_KEY
+from communique.ingest.report import IngestReport
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"

@@ -1,9 +1,9 @@
 import re
 
-from index.models import Release
-from ingest.normalize import normalize_release
-from ingest.problems import Problem
-from ingest.readers import LINE_KEY, TEXT_FORMAT_KEY, read_file
+from communique.index.models import Release
+from communique.ingest.normalize import normalize_release
+from communique.ingest.problems import Problem
+from communique.ingest.readers import LINE_KEY, TEXT_FORMAT_KEY, read_file
 
 
 def _release(**kw) -> Release:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.retriever import Retriever
-from ingest.pipeline import EXIT_REJECTED, ingest_paths, remove_releases
+from communique.index.retriever import Retriever
+from communique.ingest.pipeline import EXIT_REJECTED, ingest_paths, remove_releases
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "seed_release_fr.txt"
 
@@ -105,7 +105,7 @@ def test_searchable_metadata(tmp_path):
 def test_threaded_embedding_builds_the_same_index(tmp_path):
     import numpy as np
 
-    from index.vectors import all_vectors
+    from communique.index.vectors import all_vectors
 
     samples = SEED.parent
     one = ingest_paths([samples], tmp_path / "one", progress=False, threads=1)
@@ -120,7 +120,7 @@ def test_threaded_embedding_builds_the_same_index(tmp_path):
 
 
 def test_threads_setting_from_the_environment(monkeypatch):
-    from ingest.pipeline import default_ingest_threads
+    from communique.ingest.pipeline import default_ingest_threads
 
     monkeypatch.setenv("COMMUNIQUE_INGEST_THREADS", "3")
     assert default_ingest_threads() == 3

@@ -1,4 +1,4 @@
-from ingest.problems import Problem
+from communique.ingest.problems import Problem
 
 
 def test_str_with_line():

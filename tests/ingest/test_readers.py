@@ -2,9 +2,9 @@ import json
 import tracemalloc
 from pathlib import Path
 
-from index.models import Release
-from ingest.problems import Problem
-from ingest.readers import LINE_KEY, TEXT_FORMAT_KEY, read_file
+from communique.index.models import Release
+from communique.ingest.problems import Problem
+from communique.ingest.readers import LINE_KEY, TEXT_FORMAT_KEY, read_file
 
 
 def _read(path: Path) -> list:

@@ -1,5 +1,5 @@
 """The repeat rule: remove the glued-tail copies a scraper makes, keep every legitimate repeat."""
-from ingest.repeats import remove_repeats
+from communique.ingest.repeats import remove_repeats
 
 P1 = ("ALL IN est l'événement le plus important au Canada. L'édition de 2025 était la plus ambitieuse "
       "à ce jour, puisque plus de 6 000 participants y étaient attendus.")

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.problems import Problem
-from ingest.sources import iter_source_files
+from communique.ingest.problems import Problem
+from communique.ingest.sources import iter_source_files
 
 
 def _tree(root: Path) -> None:
@@ -113,7 +113,7 @@ def test_unlistable_folder_is_a_problem(tmp_path):
 
 
 def test_folder_documentation_is_skipped_when_walking_but_read_when_named(tmp_path):
-    from ingest.sources import iter_source_files
+    from communique.ingest.sources import iter_source_files
 
     (tmp_path / "README.md").write_text("# About this folder", encoding="utf-8")
     (tmp_path / "LICENSE.txt").write_text("CC BY 4.0", encoding="utf-8")

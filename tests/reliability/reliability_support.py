@@ -16,7 +16,7 @@ EXIT_REJECTED = 3
 def communique_command() -> list[str]:
     """The installed console script when there is one (what users run), else the module."""
     script = Path(sys.executable).with_name("communique")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "ui.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "communique.ui.cli"]
 
 
 def child_env(**extra: str) -> dict[str, str]:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from index.retriever import Retriever
-from ingest.pipeline import EXIT_REJECTED, IngestReport, ingest_paths
+from communique.index.retriever import Retriever
+from communique.ingest.pipeline import EXIT_REJECTED, IngestReport, ingest_paths
 from reliability_support import EXIT_USAGE, REPO_ROOT, child_env, run_cli, write_jsonl
 
 FRENCH = ("Le ministère annonce une aide financière à Québec : les élèves, les héros de l’été et "
@@ -559,7 +559,7 @@ def test_row13_cr_crlf_and_lf_all_separate_records(hostile, hostile_inputs):
 
 
 def test_row14_a_huge_title_is_capped_and_kept_whole_in_metadata(hostile):
-    from index.passage_text import embedding_text
+    from communique.index.passage_text import embedding_text
 
     release = hostile.stored()["h-60"]
     assert len(release.title) <= 300 and release.title.endswith("…")

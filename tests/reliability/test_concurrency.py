@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from index import generations
-from index.retriever import Retriever
-from ingest.pipeline import ingest_paths
+from communique.index import generations
+from communique.index.retriever import Retriever
+from communique.ingest.pipeline import ingest_paths
 from reliability_support import REPO_ROOT, child_env, release_record, write_jsonl
 
 OLD = 40
@@ -205,7 +205,7 @@ def test_a_pinned_view_keeps_a_search_and_its_reads_on_one_generation(two_genera
 def test_an_answer_is_not_broken_by_a_generation_switch_between_search_and_quote(two_generations, monkeypatch):
     """Another thread's search may switch the shared retriever to a new generation between this
     question's search and its reading of the releases: the answer must still quote correctly."""
-    assistant_module = pytest.importorskip("assistant.assistant")
+    assistant_module = pytest.importorskip("communique.assistant.assistant")
     index_dir, publish_shifted = two_generations
     assistant = assistant_module.Assistant.open(index_dir)
     question = "How much does the federal government invest in project number 3?"
@@ -231,7 +231,7 @@ def test_an_answer_is_not_broken_by_a_generation_switch_between_search_and_quote
 
 def test_the_chat_answers_from_a_new_index_without_restart(tmp_path):
     """The chat's backend follows a re-ingest: a release added while it runs is cited at once."""
-    backend_module = pytest.importorskip("ui.backend", reason="ui.backend not written yet")
+    backend_module = pytest.importorskip("communique.ui.backend", reason="ui.backend not written yet")
     records = [release_record(i) for i in range(6)]
     index_dir = tmp_path / "index"
     ingest_paths([write_jsonl(tmp_path / "old.jsonl", records)], index_dir, progress=False)

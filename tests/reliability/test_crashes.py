@@ -22,11 +22,11 @@ import faiss
 import numpy as np
 import pytest
 
-from index import generations
-from index.errors import EmbedderMismatch, IndexCorrupted, IndexProblem
-from index.manifest import file_digest
-from index.retriever import Retriever
-from ingest.pipeline import ingest_paths
+from communique.index import generations
+from communique.index.errors import EmbedderMismatch, IndexCorrupted, IndexProblem
+from communique.index.manifest import file_digest
+from communique.index.retriever import Retriever
+from communique.ingest.pipeline import ingest_paths
 from reliability_support import REPO_ROOT, child_env, communique_command, release_record, run_cli, write_jsonl
 
 QUERIES = ["investment in project number 5003 in Sherbrooke", "jobs created in Halifax", "projet à Regina"]
@@ -165,8 +165,8 @@ def test_sigkill_after_a_checkpoint_keeps_the_checkpoint_and_the_next_ingest_res
 
 def test_a_second_ingest_waits_for_the_first_instead_of_mixing(base, tmp_path):
     """The writer lock: a concurrent ingest is refused with a clear error, not interleaved."""
-    from index.errors import IndexBusy
-    from index.writer import IndexWriter
+    from communique.index.errors import IndexBusy
+    from communique.index.writer import IndexWriter
 
     root, base_file, new_file, pristine = base
     index_dir = _copy_index(pristine, tmp_path / "index")
@@ -207,7 +207,7 @@ def _info_in_one_child(index_dirs: list[Path]) -> dict[str, dict]:
     (`ui.cli:main`) in one child process: starting one process per folder costs seconds each."""
     code = """
 import contextlib, io, json, sys
-from ui.cli import main
+from communique.ui.cli import main
 out = {}
 for d in sys.argv[1:]:
     err, std = io.StringIO(), io.StringIO()

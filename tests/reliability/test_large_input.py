@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from index.retriever import Retriever
+from communique.index.retriever import Retriever
 from reliability_support import REPO_ROOT, child_env, communique_command
 
 SIZE = 50_000_000

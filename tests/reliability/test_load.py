@@ -12,7 +12,7 @@ import time
 import psutil
 import pytest
 
-from index.retriever import Retriever
+from communique.index.retriever import Retriever
 
 QUESTIONS = 10_000
 WARM_UP = 1_000
@@ -81,7 +81,7 @@ def test_ten_thousand_library_questions_do_not_grow_memory(samples_index, record
 @pytest.mark.huge
 def test_three_thousand_assistant_questions_do_not_grow_memory(samples_index, record_property):
     """The same through `Assistant.ask` (~0.1 s each: minutes, hence slow)."""
-    assistant_module = pytest.importorskip("assistant.assistant", reason="assistant.Assistant not written yet")
+    assistant_module = pytest.importorskip("communique.assistant.assistant", reason="assistant.Assistant not written yet")
     assistant = assistant_module.Assistant.open(samples_index)
     questions = _questions()
     for question, _ in itertools.islice(questions, 300):

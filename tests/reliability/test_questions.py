@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from index.retriever import Retriever
+from communique.index.retriever import Retriever
 
 LONG_QUESTION = ("How much did Canada and Alberta invest in wildfire equipment and crews, and over how many years? "
                  * 250)[:20_000]
@@ -90,7 +90,7 @@ def test_odd_arguments_are_harmless_or_clear_errors(retriever):
 # --- the assistant ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def assistant(samples_index):
-    module = pytest.importorskip("assistant.assistant", reason="assistant.Assistant not written yet")
+    module = pytest.importorskip("communique.assistant.assistant", reason="assistant.Assistant not written yet")
     return module.Assistant.open(samples_index)
 
 
@@ -119,9 +119,9 @@ def test_assistant_does_not_echo_markup_from_the_question(assistant):
 # --- the chat -------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def chat(samples_index, tmp_path_factory):
-    app = pytest.importorskip("ui.app", reason="ui.app not written yet")
-    from ui.backend import ChatBackend
-    from ui.feedback import FeedbackLog
+    app = pytest.importorskip("communique.ui.app", reason="ui.app not written yet")
+    from communique.ui.backend import ChatBackend
+    from communique.ui.feedback import FeedbackLog
 
     return app.ChatApp(ChatBackend(samples_index), FeedbackLog(tmp_path_factory.mktemp("fb") / "feedback.jsonl"))
 
@@ -137,7 +137,7 @@ def _chat_turn(chat, question: str) -> list[dict]:
 
 @pytest.mark.parametrize("name", sorted(ODD_QUESTIONS))
 def test_chat_answers_odd_questions_or_says_what_is_wrong(chat, name):
-    from ui.i18n import t
+    from communique.ui.i18n import t
 
     messages = _chat_turn(chat, ODD_QUESTIONS[name])
     shown = "\n".join(str(m["content"]) for m in messages)
@@ -167,7 +167,7 @@ def test_cli_search_and_ask_handle_odd_questions(samples_index):
 
     code = """
 import contextlib, io, json, sys
-from ui.cli import main
+from communique.ui.cli import main
 questions, index = json.loads(sys.stdin.read()), sys.argv[1]
 out = {}
 for name, question in questions.items():

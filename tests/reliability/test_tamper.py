@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from index import generations
-from index.errors import IndexCorrupted
-from index.manifest import file_digest
-from index.retriever import Retriever
-from ingest.pipeline import ingest_paths
+from communique.index import generations
+from communique.index.errors import IndexCorrupted
+from communique.index.manifest import file_digest
+from communique.index.retriever import Retriever
+from communique.ingest.pipeline import ingest_paths
 from reliability_support import REPO_ROOT, child_env, communique_command, run_cli
 
 QUESTION = "How much is the Government of Canada investing in small craft harbours in Nova Scotia?"
@@ -80,7 +80,7 @@ def test_a_same_size_edit_of_the_record_store_is_refused_by_ask_and_search(prist
 
 
 def test_serve_refuses_the_altered_store_at_start_and_the_chat_never_opens_it(pristine, tmp_path):
-    from ui.backend import ChatBackend, IndexUnavailable
+    from communique.ui.backend import ChatBackend, IndexUnavailable
 
     index_dir = _copy(pristine, tmp_path / "index")
     _forge_in_place(_records(index_dir))
@@ -115,7 +115,7 @@ def test_serve_refuses_the_altered_store_at_start_and_the_chat_never_opens_it(pr
 
 def test_an_edit_made_after_the_index_was_opened_is_refused_at_the_next_read(pristine, tmp_path):
     """The chat runs for days: the record store is watched (one stat per read) after the open-time check."""
-    from assistant import Assistant
+    from communique.assistant import Assistant
 
     index_dir = _copy(pristine, tmp_path / "index")
     assistant = Assistant.open(index_dir)

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from index import generations
-from index.retriever import Retriever
-from ingest.pipeline import ingest_paths
+from communique.index import generations
+from communique.index.retriever import Retriever
+from communique.ingest.pipeline import ingest_paths
+from communique.ui.cli import main as cli_main
 from reliability_support import release_record, run_cli, write_jsonl
-from ui.cli import main as cli_main
 
 NEW = 200
 
@@ -161,7 +161,7 @@ def test_an_index_folder_that_cannot_be_created_is_a_clear_message(data, read_on
 
 
 def test_a_held_lock_is_a_clear_message(data, tmp_path, capsys, monkeypatch):
-    from index.writer import IndexWriter
+    from communique.index.writer import IndexWriter
 
     pristine, new, sizes, first = data
     index_dir = Path(shutil.copytree(pristine, tmp_path / "index"))

@@ -1,6 +1,6 @@
 """The real chat, launched once per session on a free port over the samples plus a hostile release.
 
-The app runs in its own process (`python -m ui.commands.serve`), as `communique serve` does, so
+The app runs in its own process (`python -m communique.ui.commands.serve`), as `communique serve` does, so
 the tests go through HTTP exactly like a browser or a script would.
 """
 from __future__ import annotations
@@ -58,7 +58,7 @@ def free_port() -> int:
 
 def start_app(index_dir: Path, workdir: Path, *, timeout: float = 180.0, extra: tuple[str, ...] = (),
               env_extra: dict[str, str] | None = None) -> ServedApp:
-    """Start `python -m ui.commands.serve` and wait until it answers HTTP; fail with its log if it dies."""
+    """Start `python -m communique.ui.commands.serve` and wait until it answers HTTP; fail with its log if it dies."""
     port = free_port()
     feedback = workdir / "feedback.jsonl"
     log_path = workdir / f"serve-{port}.log"
@@ -73,7 +73,7 @@ def start_app(index_dir: Path, workdir: Path, *, timeout: float = 180.0, extra: 
     env.pop("GRADIO_SERVER_NAME", None)
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed when the process ends
     process = subprocess.Popen(
-        [sys.executable, "-m", "ui.commands.serve", "--index", str(index_dir), "--port", str(port),
+        [sys.executable, "-m", "communique.ui.commands.serve", "--index", str(index_dir), "--port", str(port),
          "--feedback", str(feedback), *extra],
         cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -106,7 +106,7 @@ def stop_app(app: ServedApp) -> None:
 
 
 def ingest(paths: list[Path], index_dir: Path) -> None:
-    from ingest.pipeline import ingest_paths
+    from communique.ingest.pipeline import ingest_paths
 
     report = ingest_paths(paths, index_dir, progress=False)
     assert report.rejected == 0, [str(p) for p in report.problems]
@@ -164,7 +164,7 @@ def credentials() -> tuple[str, str]:
 def auth_file(tmp_path_factory) -> Path:
     """A users file made by the real `communique users add`, password on stdin."""
     path = tmp_path_factory.mktemp("auth") / "users.txt"
-    run = subprocess.run([sys.executable, "-m", "ui.cli", "users", "add", USER, "--auth-file", str(path)],
+    run = subprocess.run([sys.executable, "-m", "communique.ui.cli", "users", "add", USER, "--auth-file", str(path)],
                          input=PASSWORD + "\n", capture_output=True, text=True, cwd=REPO_ROOT, timeout=120,
                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     assert run.returncode == 0, run.stderr

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def communique(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = dict(os.environ, HF_HUB_OFFLINE="1", **(env or {}))
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=cwd or REPO, env=full_env,
+    return subprocess.run([sys.executable, "-m", "communique.ui.cli", *args], cwd=cwd or REPO, env=full_env,
                           capture_output=True, text=True, timeout=600)
 
 
@@ -53,7 +53,7 @@ def test_index_location_from_environment_then_default(tmp_path):
     run = communique("ingest", str(data), "--no-progress", env={"COMMUNIQUE_INDEX": str(tmp_path / "envix")})
     assert run.returncode == 0 and (tmp_path / "envix" / "CURRENT").exists()
     env = {k: v for k, v in os.environ.items() if k != "COMMUNIQUE_INDEX"}
-    run = subprocess.run([sys.executable, "-m", "ui.cli", "ingest", str(data), "--no-progress"], cwd=tmp_path,
+    run = subprocess.run([sys.executable, "-m", "communique.ui.cli", "ingest", str(data), "--no-progress"], cwd=tmp_path,
                          env=dict(env, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=600)
     assert run.returncode == 0 and (tmp_path / ".communique" / "index" / "CURRENT").exists()
 

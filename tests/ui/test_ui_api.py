@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from gradio_client.exceptions import AppError
 
-from ui.examples import load_examples
+from communique.ui.examples import load_examples
 
 NS_HARBOURS = {"smp-ns-harbours-en", "smp-ns-harbours-fr"}
 # (question, releases a correct answer cites, words the answer must contain ("" = none), answer language)

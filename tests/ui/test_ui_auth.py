@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.auth import FAILURES_BEFORE_LOCK, Authenticator, AuthFileError, PasswordHash, read_users, write_user
+from communique.ui.auth import FAILURES_BEFORE_LOCK, Authenticator, AuthFileError, PasswordHash, read_users, write_user
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,7 +59,7 @@ def test_guessing_one_name_is_locked_for_a_while(tmp_path):
 
 
 def _users(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ui.cli", "users", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "communique.ui.cli", "users", *args], input=stdin, capture_output=True,
                           text=True, cwd=REPO, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
 
 

@@ -5,10 +5,10 @@ import shutil
 
 import pytest
 
-from ui.app import ChatApp
-from ui.backend import ChatBackend, ChatInputError, check_filters, check_question
-from ui.examples import load_examples
-from ui.feedback import FeedbackLog
+from communique.ui.app import ChatApp
+from communique.ui.backend import ChatBackend, ChatInputError, check_filters, check_question
+from communique.ui.examples import load_examples
+from communique.ui.feedback import FeedbackLog
 
 
 def run_chat(app: ChatApp, question: str, chat=None, conv=None, ui_lang="en", **filters):
@@ -79,9 +79,9 @@ def test_bad_input_is_one_short_message_in_the_chat(app, question, filters, expe
 
 
 def test_missing_index_is_explained_then_picked_up_without_restart(samples_index, tmp_path, monkeypatch):
-    import ui.backend
+    import communique.ui.backend as backend_module
 
-    monkeypatch.setattr(ui.backend, "RETRY_OPEN_SECONDS", 0.0)
+    monkeypatch.setattr(backend_module, "RETRY_OPEN_SECONDS", 0.0)
     index_dir = tmp_path / "index"
     app = ChatApp(ChatBackend(index_dir), FeedbackLog(tmp_path / "f.jsonl"))
     assert "No index in" in app.status_html("en") and "communique ingest" in app.status_html("en")
@@ -126,7 +126,7 @@ def test_feedback_vote_and_comment_reach_the_log(app):
 
 
 def test_an_unusable_database_index_is_named_without_its_password():
-    from ui.backend import IndexUnavailable
+    from communique.ui.backend import IndexUnavailable
 
     problem = IndexUnavailable("index_broken", "postgresql://staff:s3cret@db.example:5432/communique",
                                "could not open postgresql://staff:s3cret@db.example:5432/communique")

@@ -1,8 +1,8 @@
 """Departments grouped across languages over the real samples index."""
 from __future__ import annotations
 
-from ui.backend import ChatBackend
-from ui.departments import DepartmentName
+from communique.ui.backend import ChatBackend
+from communique.ui.departments import DepartmentName
 
 
 def test_each_department_once_in_each_interface_language(samples_index):
@@ -23,7 +23,7 @@ def test_a_department_name_matches_its_other_language():
 
 def test_filtering_by_one_name_finds_both_language_versions(samples_index):
     backend = ChatBackend(samples_index)
-    from ui.backend import check_filters
+    from communique.ui.backend import check_filters
 
     for lang, expected in (("fr", "Pêches et Océans Canada"), ("en", "Fisheries and Oceans Canada")):
         hits = backend.search("homard lobster", k=5, filters=check_filters(lang, None, None, "Pêches et Océans Canada"))
@@ -31,8 +31,8 @@ def test_filtering_by_one_name_finds_both_language_versions(samples_index):
 
 
 def test_the_active_filter_names_the_department_in_the_interface_language(samples_index, tmp_path):
-    from ui.feedback import FeedbackLog
-    from ui.handlers import ChatApp
+    from communique.ui.feedback import FeedbackLog
+    from communique.ui.handlers import ChatApp
 
     app = ChatApp(ChatBackend(samples_index), FeedbackLog(tmp_path / "f.jsonl"))
     *_, last = app.respond("Combien coûte la prochaine phase du Canadarm3 ?", [], [], "fr", "", "", "", "",

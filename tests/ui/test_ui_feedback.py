@@ -3,7 +3,13 @@ import threading
 
 import pytest
 
-from ui.feedback import MAX_COMMENT_CHARS, PER_SESSION_PER_MINUTE, FeedbackLog, FeedbackRecord, FeedbackRefused
+from communique.ui.feedback import (
+    MAX_COMMENT_CHARS,
+    PER_SESSION_PER_MINUTE,
+    FeedbackLog,
+    FeedbackRecord,
+    FeedbackRefused,
+)
 
 
 def _record(i: int, comment: str = "") -> FeedbackRecord:

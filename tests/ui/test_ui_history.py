@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from assistant.models import Answer, Citation
-from index.models import Hit
-from ui.history import (
+from communique.assistant.models import Answer, Citation
+from communique.index.models import Hit
+from communique.ui.history import (
     MAX_SAVED_BYTES,
     MAX_SAVED_CONVERSATIONS,
     Turn,
@@ -65,9 +65,9 @@ def test_a_damaged_or_forged_value_is_skipped_not_fatal(value):
 
 
 def test_markup_in_a_saved_question_is_shown_as_text(samples_index, tmp_path):
-    from ui.backend import ChatBackend
-    from ui.feedback import FeedbackLog
-    from ui.handlers import ChatApp
+    from communique.ui.backend import ChatBackend
+    from communique.ui.feedback import FeedbackLog
+    from communique.ui.handlers import ChatApp
 
     app = ChatApp(ChatBackend(samples_index), FeedbackLog(tmp_path / "f.jsonl"))
     forged = write_saved(upsert([], "x", [_turn("<img src=x onerror=alert(1)>", "<script>alert(2)</script> [1]")]))
@@ -97,7 +97,7 @@ def test_script_history_keeps_only_role_and_text_messages():
 
 
 def test_people_sharing_a_browser_see_their_own_conversations():
-    from ui.history import owned_by
+    from communique.ui.history import owned_by
 
     convs = upsert(upsert([], "a", [_turn("alice's")], owner="alice"), "b", [_turn("bob's")], owner="bob")
     convs = read_saved(write_saved(convs))

@@ -1,6 +1,6 @@
 import pytest
 
-from ui.i18n import STRINGS, UI_LANGUAGES, pick_ui_language, t
+from communique.ui.i18n import STRINGS, UI_LANGUAGES, pick_ui_language, t
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
 import html
 from html.parser import HTMLParser
 
-from assistant.models import Answer, Citation
-from index.models import Hit, Release
-from ui.markup import esc, safe_url
-from ui.render import render_answer, render_stats
-from ui.sources import passage_for, render_sources
+from communique.assistant.models import Answer, Citation
+from communique.index.models import Hit, Release
+from communique.ui.markup import esc, safe_url
+from communique.ui.render import render_answer, render_stats
+from communique.ui.sources import passage_for, render_sources
 
 PAYLOAD_TITLE = 'Budget <script>alert("t")</script> <img src=x onerror=alert(1)>'
 TEXT = (
@@ -158,7 +158,7 @@ def test_stats_line_lists_counts_by_language_and_is_escaped():
 
 
 def test_meta_line_names_the_department_when_known_else_a_short_source():
-    from ui.sources import origin_of
+    from communique.ui.sources import origin_of
 
     assert origin_of("releases.jsonl", {"department": "Health Canada"}) == "Health Canada"
     assert origin_of("releases.jsonl", {}) == "releases.jsonl"
@@ -173,7 +173,7 @@ def test_meta_line_names_the_department_when_known_else_a_short_source():
 
 
 def test_the_assistants_value_and_list_marks_are_shaped_and_nothing_else():
-    from ui.markup import answer_markup
+    from communique.ui.markup import answer_markup
 
     text = "**$74 million** — The harbours get it [1].\n\n- **Halifax** [1]\n- **Digby** [2]\n<b>not markup</b> **"
     html = answer_markup(text, {1: "Harbours **bold title**", 2: "Two"})
@@ -186,7 +186,7 @@ def test_the_assistants_value_and_list_marks_are_shaped_and_nothing_else():
 def test_sources_come_from_the_answer_itself_not_a_later_index_read():
     """The passage around a quote and the translations' titles travel with the answer (the generation
     it was made from): rendering needs no index."""
-    from assistant.models import TranslationRef
+    from communique.assistant.models import TranslationRef
 
     quote = "La somme de $3 million"
     citation = _citation(quote, chunk_id="elsewhere")

@@ -1,7 +1,7 @@
 """The served chat from outside, in raw HTTP (httpx, plain sockets): login, refused uploads, bounded
 bodies, slow clients, and the REST API (`/api/search`, `/api/ask`, `/api/stats`, the OpenAPI page).
 
-`locked_app` is the real `python -m ui.commands.serve --auth-file …` on 127.0.0.1 with its
+`locked_app` is the real `python -m communique.ui.commands.serve --auth-file …` on 127.0.0.1 with its
 slow-client timeouts shortened to 2 s (COMMUNIQUE_HEADER_TIMEOUT / COMMUNIQUE_BODY_TIMEOUT).
 """
 from __future__ import annotations
@@ -76,14 +76,14 @@ def test_http_basic_with_a_wrong_password_is_refused(locked_app):
 
 def test_serving_beyond_loopback_needs_a_login_or_no_auth(ui_index, tmp_path):
     """The check runs before anything listens: `--host 0.0.0.0` alone is a usage error."""
-    run = subprocess.run([sys.executable, "-m", "ui.commands.serve", "--index", str(ui_index), "--host", "0.0.0.0",
+    run = subprocess.run([sys.executable, "-m", "communique.ui.commands.serve", "--index", str(ui_index), "--host", "0.0.0.0",
                           "--port", "1"], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120,
                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     assert run.returncode == 2
     assert "--auth-file FILE" in run.stderr and "--no-auth" in run.stderr and "Traceback" not in run.stderr
     empty = tmp_path / "users.txt"
     empty.write_text("# nobody\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "ui.commands.serve", "--index", str(ui_index), "--auth-file",
+    run = subprocess.run([sys.executable, "-m", "communique.ui.commands.serve", "--index", str(ui_index), "--auth-file",
                           str(empty), "--port", "1"], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120,
                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     assert run.returncode == 2 and "has no users" in run.stderr

@@ -6,7 +6,13 @@ import argparse
 import json
 import sys
 
-from ui.commands.common import add_embedder_argument, add_index_argument, apply_embedder_choice, iso_date, llm_problem
+from communique.ui.commands.common import (
+    add_embedder_argument,
+    add_index_argument,
+    apply_embedder_choice,
+    iso_date,
+    llm_problem,
+)
 
 
 def register(subparsers) -> None:
@@ -26,8 +32,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     apply_embedder_choice(args)
-    from assistant import Assistant
-    from ui.paths import resolve_index_dir
+    from communique.assistant import Assistant
+    from communique.ui.paths import resolve_index_dir
 
     if not args.question.strip():  # nothing to answer: a usage error, like a missing argument
         print('communique ask: the question is empty (usage: communique ask "QUESTION")', file=sys.stderr)

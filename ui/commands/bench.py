@@ -29,8 +29,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bench.report import render_table
-    from bench.run import BenchConfig, run_bench
+    from communique.bench.report import render_table
+    from communique.bench.run import BenchConfig, run_bench
 
     config = BenchConfig(out_dir=Path(args.out), quick=args.quick, corpus=Path(args.corpus) if args.corpus else None,
                          sections=tuple(args.only) if args.only else SECTIONS)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from index.calendar import parse_iso_date
+from communique.index.calendar import parse_iso_date
 
 
 def add_index_argument(parser: argparse.ArgumentParser) -> None:

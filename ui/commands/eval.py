@@ -16,8 +16,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from ui.commands.common import add_index_argument
-from ui.paths import resolve_index_dir
+from communique.ui.commands.common import add_index_argument
+from communique.ui.paths import resolve_index_dir
 
 OK, FAILED, USAGE = 0, 1, 2
 MODES = ("hybrid", "dense", "lexical")
@@ -68,8 +68,8 @@ def _default_out(golden: Path) -> Path:
 
 
 def _compare(run_a: str, run_b: str) -> int:
-    from evals.compare import compare_runs
-    from evals.report import RunError
+    from communique.evals.compare import compare_runs
+    from communique.evals.report import RunError
 
     try:
         print(compare_runs(run_a, run_b), end="")
@@ -79,8 +79,8 @@ def _compare(run_a: str, run_b: str) -> int:
 
 
 def _check(golden: Path, index_dir: Path | str) -> int:
-    from evals.golden import GoldenError, check_golden, load_golden
-    from index import IndexProblem, Retriever
+    from communique.evals.golden import GoldenError, check_golden, load_golden
+    from communique.index import IndexProblem, Retriever
 
     try:
         items = load_golden(golden)
@@ -97,8 +97,8 @@ def _check(golden: Path, index_dir: Path | str) -> int:
 
 
 def _build_shared(args: argparse.Namespace) -> int:
-    from evals.shared_corpus import SharedCorpusMissing
-    from ui.commands.shared_index import SharedIndexError, build_shared_index
+    from communique.evals.shared_corpus import SharedCorpusMissing
+    from communique.ui.commands.shared_index import SharedIndexError, build_shared_index
 
     try:
         build = build_shared_index(Path(args.build_shared_index), corpus=Path(args.corpus) if args.corpus else None,
@@ -152,11 +152,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace, golden: Path, index_dir: Path | str) -> int:
-    from evals.floors import FloorsError, check_floors, load_floors
-    from evals.golden import GoldenError
-    from evals.report import REPORT, fmt_ci
-    from evals.runner import run_eval
-    from index import IndexProblem
+    from communique.evals.floors import FloorsError, check_floors, load_floors
+    from communique.evals.golden import GoldenError
+    from communique.evals.report import REPORT, fmt_ci
+    from communique.evals.runner import run_eval
+    from communique.index import IndexProblem
 
     floors = None
     if args.floors:

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from ui.commands.common import add_index_argument
+from communique.ui.commands.common import add_index_argument
 
 OK, USAGE = 0, 2
 HEADER = ("// Draft golden items from chat feedback: write `facts` (and `answer`), check `sources`, "
@@ -35,8 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from evals.feedback_drafts import VOTES, drafts_from_records, read_feedback
-    from ui.paths import resolve_index_dir
+    from communique.evals.feedback_drafts import VOTES, drafts_from_records, read_feedback
+    from communique.ui.paths import resolve_index_dir
 
     index = resolve_index_dir(args.index)
     if args.feedback:

@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from ui.commands.common import add_index_argument
+from communique.ui.commands.common import add_index_argument
 
 
 def register(subparsers) -> None:
@@ -16,9 +16,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from index.errors import IndexCorrupted, IndexNotFound
-    from index.retriever import Retriever
-    from ui.paths import resolve_index_dir
+    from communique.index.errors import IndexCorrupted, IndexNotFound
+    from communique.index.retriever import Retriever
+    from communique.ui.paths import resolve_index_dir
 
     index_dir = resolve_index_dir(args.index)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ui.commands.common import add_index_argument
+from communique.ui.commands.common import add_index_argument
 
 
 def register(subparsers) -> None:
@@ -22,9 +22,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from index.embedders import UnknownEmbedder
-    from ingest.pipeline import default_ingest_threads, ingest_paths
-    from ui.paths import resolve_index_dir
+    from communique.index.embedders import UnknownEmbedder
+    from communique.ingest.pipeline import default_ingest_threads, ingest_paths
+    from communique.ui.paths import resolve_index_dir
 
     index_dir = resolve_index_dir(args.index)
     if args.threads is not None and args.threads < 1:
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     if len(report.warnings) > 50:
         print(f"warning: ... and {len(report.warnings) - 50} more warnings", file=sys.stderr)
-    from index.storage.pg_schema import display_uri
+    from communique.index.storage.pg_schema import display_uri
 
     shown = display_uri(index_dir) if isinstance(index_dir, str) else index_dir  # no password on screen
     print(f"{shown}: {report.summary()}")

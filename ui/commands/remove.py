@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ui.commands.common import add_index_argument
+from communique.ui.commands.common import add_index_argument
 
 
 def register(subparsers) -> None:
@@ -15,8 +15,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ingest.pipeline import remove_releases
-    from ui.paths import resolve_index_dir
+    from communique.ingest.pipeline import remove_releases
+    from communique.ui.paths import resolve_index_dir
 
     removed, missing = remove_releases(resolve_index_dir(args.index), args.release_ids)
     for rid in removed:

@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from ui.commands.common import add_embedder_argument, add_index_argument, iso_date
+from communique.ui.commands.common import add_embedder_argument, add_index_argument, iso_date
 
 
 def register(subparsers) -> None:
@@ -23,9 +23,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from index.embedders import UnknownEmbedder
-    from index.retriever import Retriever
-    from ui.paths import resolve_index_dir
+    from communique.index.embedders import UnknownEmbedder
+    from communique.index.retriever import Retriever
+    from communique.ui.paths import resolve_index_dir
 
     try:  # every file checked against its checksum at open: an altered record store is refused, not quoted
         retriever = Retriever.open(resolve_index_dir(args.index), embedder=args.embedder)

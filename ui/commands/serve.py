@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from ui.commands.common import add_embedder_argument, add_index_argument, apply_embedder_choice
+from communique.ui.commands.common import add_embedder_argument, add_index_argument, apply_embedder_choice
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -52,14 +52,14 @@ def run(args: argparse.Namespace) -> int:
     apply_embedder_choice(args)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from ui.auth import Authenticator, AuthFileError
-    from ui.backend import ChatBackend, IndexUnavailable, assistant_opener
-    from ui.commands.common import llm_problem
-    from ui.examples import load_examples
-    from ui.feedback import FeedbackLog
-    from ui.handlers import DEFAULT_CONCURRENCY, ChatApp
-    from ui.paths import resolve_index_dir
-    from ui.server import is_loopback, serve
+    from communique.ui.auth import Authenticator, AuthFileError
+    from communique.ui.backend import ChatBackend, IndexUnavailable, assistant_opener
+    from communique.ui.commands.common import llm_problem
+    from communique.ui.examples import load_examples
+    from communique.ui.feedback import FeedbackLog
+    from communique.ui.handlers import DEFAULT_CONCURRENCY, ChatApp
+    from communique.ui.paths import resolve_index_dir
+    from communique.ui.server import is_loopback, serve
 
     if not 0 < args.port < 65536:
         print(f"communique serve: --port must be 1-65535, not {args.port}", file=sys.stderr)
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m ui.commands.serve ...` (the tests start the app this way)."""
+    """`python -m communique.ui.commands.serve ...` (the tests start the app this way)."""
     parser = argparse.ArgumentParser(prog="communique serve")
     sub = parser.add_subparsers(dest="command", required=True)
     register(sub)

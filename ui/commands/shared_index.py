@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from evals.shared_corpus import (
+from communique.evals.shared_corpus import (
     PROVINCIAL_FILE,
     PROVINCIAL_LIMIT,
     SHARED_CORPUS,
@@ -77,7 +77,7 @@ def _read_stamp(index_dir: Path) -> dict | None:
 
 
 def _published_releases(index_dir: Path) -> int:
-    from index import Retriever
+    from communique.index import Retriever
 
     return int(Retriever.open(index_dir).stats().releases)
 
@@ -89,7 +89,7 @@ def build_shared_index(target: Path, *, corpus: Path | None = None, embedder_nam
     Raises `SharedCorpusMissing` for absent inputs and `SharedIndexError` when the build is
     incomplete; in both cases `target` is left as it was.
     """
-    from ingest.pipeline import ingest_paths
+    from communique.ingest.pipeline import ingest_paths
 
     corpus = Path(corpus) if corpus else SHARED_CORPUS
     if not corpus.is_dir():

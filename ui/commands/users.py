@@ -36,7 +36,7 @@ def _read_password() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ui.auth import AuthFileError, read_users, remove_user, write_user
+    from communique.ui.auth import AuthFileError, read_users, remove_user, write_user
 
     path = Path(args.auth_file)
     try:
