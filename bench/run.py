@@ -9,6 +9,8 @@ Sections (each can fail alone without losing the others):
   threads     FAISS/OpenBLAS thread settings, alone and with two queries in flight
   profile     cProfile of warm asks
   scale       exact vs IVF/HNSW vector search up to 1M synthetic vectors
+  pgvector    pgvector HNSW at 1M vectors (load, build, disk, ef_search sweep) beside the local IVF
+  postgres    the full corpus through PostgreSQL beside the local index: latency, 4 clients, ingest rates
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from communique.bench.report import BenchReport, Figure, machine_info, render_ta
 from communique.bench.stats import Stat
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ("versus", "throughput", "latency", "coldstart", "threads", "profile", "scale")
+SECTIONS = ("versus", "throughput", "latency", "coldstart", "threads", "profile", "scale", "pgvector", "postgres")
 SHARED_PROVINCIAL = 1000
 TARGETS = {"overhead": 0.10, "ingest_rate": 100.0, "search_ms": 20.0, "ask_ms": 150.0, "search_1m_ms": 50.0,
            "cold_s": 3.0, "rss_mb": 1024.0}
@@ -47,6 +49,7 @@ class BenchConfig:
     throughput_sample: tuple[int, int] = (0, 0)  # (teasers, provincial releases); (0, 0): by `quick`
     e5_sample: tuple[int, int] = (60, 6)
     scale: dict[str, Any] = field(default_factory=dict)  # overrides of bench.scale.DEFAULTS
+    pgvector: dict[str, Any] = field(default_factory=dict)  # overrides of bench.pgvector.PgVectorSpec (size, …)
     log: Callable[[str], None] = field(default=lambda msg: print(msg, file=sys.stderr, flush=True))
 
     def __post_init__(self) -> None:
@@ -357,6 +360,16 @@ class _Run:
         if threshold is not None:
             self.report.add(Figure(s, f"exact search reaches {VECTOR_BUDGET_MS:.0f} ms at", float(threshold), "vectors",
                                    note="per language index, from the measured cost per vector (bench/README.md)"))
+
+    def pgvector(self) -> None:
+        from communique.bench.pg_report import run_pgvector
+
+        run_pgvector(self)
+
+    def postgres(self) -> None:
+        from communique.bench.pg_report import run_postgres
+
+        run_postgres(self)
 
     # -- driver -------------------------------------------------------------------------
     def run(self) -> BenchReport:
