@@ -9,6 +9,7 @@ checked verbatim.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
@@ -24,6 +25,7 @@ from communique.index.searcher import Searcher
 
 MAX_SENTENCES = 3
 STEM_ONLY = 0.75  # weight of a match on the stem alone, relative to the exact word
+TRANSLATED = float(os.environ.get("COMMUNIQUE_TRANSLATED", "1.0"))  # a glossary equivalent in the other language
 
 
 @dataclass
@@ -76,16 +78,21 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
     for sent in sentences:
         if sent.release_id not in rel_cov:
             release = releases.get(sent.release_id)
-            rel_cov[sent.release_id] = release_coverage(release, terms.subject_weights) if release else 0.0
+            translations = terms.translations if release is not None and release.lang != qlang else None
+            rel_cov[sent.release_id] = release_coverage(release, terms.subject_weights, translations) if release else 0.0
         sent.release_coverage = rel_cov[sent.release_id]
         tokens = set(tokenize(sent.text, keep_stopwords=True))
         found_phrases = {k for k, pattern in terms.phrases.items() if pattern.search(sent.text)}
         tokens |= found_phrases
         sent.stems = frozenset(stem(t) for t in tokens) | found_phrases
         matched = frozenset(s for s in terms.weights if s in sent.stems)
-        sent.matched = matched
         # A stem-only match ("employés" for « employeurs ») counts less than the question's own word.
         got = {s: terms.weights[s] * (1.0 if terms.exact.get(s, frozenset()) & tokens else STEM_ONLY) for s in matched}
+        if sent.lang != qlang and terms.translations:  # « emplois » is matched by "jobs" (assistant/glossary.py)
+            translated = frozenset(s for s, alt in terms.translations.items() if s not in matched and alt & sent.stems)
+            got.update({s: terms.weights[s] * TRANSLATED for s in translated})
+            matched |= translated
+        sent.matched = matched
         sent.coverage = sum(got.values()) / total
         sent.focus_coverage = sum(w for s, w in got.items() if s in terms.focus) / focus_total
         titles = title_stems.get(sent.release_id)

@@ -18,7 +18,7 @@ from communique.assistant.extractive import Sentence
 
 log = logging.getLogger(__name__)
 
-TOP = 6  # other-language sentences embedded per question
+TOP = int(os.environ.get("COMMUNIQUE_CROSS_TOP", "6"))  # other-language sentences embedded per question
 WEIGHT = float(os.environ.get("COMMUNIQUE_CROSS_WEIGHT", "0.4"))  # score added per unit of cosine
 
 

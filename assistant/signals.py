@@ -12,6 +12,7 @@ from typing import Callable
 from communique.assistant.abstain import Signals
 from communique.assistant.dates import mentions_range
 from communique.assistant.extractive import Sentence
+from communique.assistant.glossary import equivalents
 from communique.assistant.places import mentions
 from communique.assistant.question import Question
 from communique.assistant.semantic import SentenceSimilarity
@@ -27,6 +28,46 @@ VALUE_KINDS = ("amount", "count", "date", "place", "person")
 _TITLE_CACHE: dict[str, frozenset[str]] = {}
 
 
+def _specifics_present(chosen: list[Sentence], terms: Terms, releases: dict[str, Release],
+                       release_of: Callable[[str], Release | None], cross: bool) -> tuple[float, float, float]:
+    """Shares of the question's specifics (names, numbers) in the cited releases and in the cited
+    sentences, and whether every number is in the releases: (found, in_sentences, numbers_present)."""
+    if not terms.specifics:
+        return 1.0, 1.0, 1.0
+    texts = [releases[rid] for rid in {s.release_id for s in chosen} if rid in releases]
+    texts += [r for r in (release_of(t) for t in {t for s in chosen for t in s.hit.translations}) if r]
+    indexes = [word_index(r) for r in texts]
+    # A name counts as present when most of its words are ("Nouveau-Brunswick" for "New Brunswick");
+    # across languages, where a translated name keeps only some words, when any of them is.
+    need = (lambda group: 1) if cross else (lambda group: max(1, len(group) / 2))
+    names = terms.specific_names if len(terms.specific_names) == len(terms.specifics) else ("",) * len(terms.specifics)
+
+    def present(group: frozenset[str], name: str) -> bool:
+        place = [mentions(ix.letters, name) for ix in indexes] if name else [None]
+        if place[0] is not None:  # a province: any of its French, English or short names
+            return any(place)
+        if name.isupper() and len(name) >= 4 and any(fold(name) in ix.folded for ix in indexes):
+            return True  # an acronym inside a longer one: "SLGBTQI" in "2SLGBTQI+"
+        if sum(any(ix.has(s) or (cross and any(ix.has(a) for a in equivalents(s))) for ix in indexes)
+               for s in group) < need(group):
+            return False  # across languages a word's glossary equivalent counts: « Corée » / "Korea"
+        words = tokenize(name)
+        if not cross and len(words) >= 2 and words[-1] not in STOPWORDS:
+            # "David Onley", "New Brunswick": the last word is the specific one ("David Kilgour" is
+            # not David Onley); across languages names are rewritten, so only the rule above holds
+            return any(ix.has(stem(words[-1])) for ix in indexes)
+        return True
+
+    found = sum(1 for g, name in zip(terms.specifics, names) if present(g, name)) / len(terms.specifics)
+    numbers = [next(iter(g)) for g in terms.specifics if len(g) == 1 and next(iter(g)).isdigit()]
+    numbers_present = float(all(any(ix.has(n) for ix in indexes) for n in numbers))
+    stems = frozenset().union(*(s.stems for s in chosen))
+    if cross:
+        stems = stems | {s for s in terms.weights if terms.translations.get(s, frozenset()) & stems}
+    in_sentences = sum(1 for g in terms.specifics if len(g & stems) >= need(g)) / len(terms.specifics)
+    return found, in_sentences, numbers_present
+
+
 def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Release], q: Question,
                     release_of: Callable[[str], Release | None],
                     similarity: SentenceSimilarity) -> Signals:
@@ -39,36 +80,7 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         context |= sent.matched
         context |= {s for s in terms.weights if s in _title_stems(sent.hit.title)}
     context_coverage = sum(w for s, w in focus_weights.items() if s in context) / focus_total
-    found = in_sentences = numbers_present = 1.0
-    if terms.specifics:
-        texts = [releases[rid] for rid in {s.release_id for s in chosen} if rid in releases]
-        texts += [r for r in (release_of(t) for t in {t for s in chosen for t in s.hit.translations}) if r]
-        indexes = [word_index(r) for r in texts]
-        # A name counts as present when most of its words are ("Nouveau-Brunswick" for "New Brunswick");
-        # across languages, where a translated name keeps only some words, when any of them is.
-        need = (lambda group: 1) if cross else (lambda group: max(1, len(group) / 2))
-        names = terms.specific_names if len(terms.specific_names) == len(terms.specifics) else ("",) * len(terms.specifics)
-
-        def present(group: frozenset[str], name: str) -> bool:
-            place = [mentions(ix.letters, name) for ix in indexes] if name else [None]
-            if place[0] is not None:  # a province: any of its French, English or short names
-                return any(place)
-            if name.isupper() and len(name) >= 4 and any(fold(name) in ix.folded for ix in indexes):
-                return True  # an acronym inside a longer one: "SLGBTQI" in "2SLGBTQI+"
-            if sum(any(ix.has(s) for ix in indexes) for s in group) < need(group):
-                return False
-            words = tokenize(name)
-            if not cross and len(words) >= 2 and words[-1] not in STOPWORDS:
-                # "David Onley", "New Brunswick": the last word is the specific one ("David Kilgour" is
-                # not David Onley); across languages names are rewritten, so only the rule above holds
-                return any(ix.has(stem(words[-1])) for ix in indexes)
-            return True
-
-        found = sum(1 for g, name in zip(terms.specifics, names) if present(g, name)) / len(terms.specifics)
-        numbers = [next(iter(g)) for g in terms.specifics if len(g) == 1 and next(iter(g)).isdigit()]
-        numbers_present = float(all(any(ix.has(n) for ix in indexes) for n in numbers))
-        stems = frozenset().union(*(s.stems for s in chosen))
-        in_sentences = sum(1 for g in terms.specifics if len(g & stems) >= need(g)) / len(terms.specifics)
+    found, in_sentences, numbers_present = _specifics_present(chosen, terms, releases, release_of, cross)
     coverage = best.focus_coverage
     followup = bool(set(terms.subject_weights) - set(terms.focus))
     if followup:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from communique.assistant.followup import Resolution, names_in
+from communique.assistant.glossary import equivalents
 from communique.assistant.text import QUESTION_WORDS, fold, stem, tokenize
 from communique.index.text import STOPWORDS
 
@@ -28,6 +29,9 @@ class Terms:
     subject_weights: dict[str, float] = field(default_factory=dict)  # for release-level coverage
     # Names written in capitals whose words are all function words ("ALL IN"): matched as written.
     phrases: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # stem -> the other language's stems for it (assistant/glossary.py): « emplois » also matches "jobs"
+    # in a sentence of the other language.
+    translations: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -86,7 +90,8 @@ def question_terms(resolution: Resolution, idf: Callable[[str], float | None]) -
             groups.append(frozenset([key]))
             group_names.append(name)
     frozen = {s: frozenset(v) for s, v in exact.items()}
+    translations = {s: found for s in weights if (found := equivalents(s))}
     focus_stems = frozenset(stem(t) for t in focus) | frozenset(phrases)
     return Terms(weights=weights, exact=frozen, focus=focus_stems, names=frozenset(name_stems),
                  specifics=tuple(groups), specific_names=tuple(group_names), subject_weights=subject,
-                 phrases=phrases)
+                 phrases=phrases, translations=translations)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from communique.assistant.cues import DATE, DATELINE, NAMED_PERSON
+from communique.assistant.glossary import equivalents
 from communique.assistant.text import fold, stem
 from communique.index.calendar import MONTH_NAMES
 
@@ -307,4 +308,5 @@ def _counts(span: tuple[int, int, str], text: str, noun: str) -> bool:
     window = fold(text[a : min(len(text), b + 40)])
     words = re.findall(r"[a-z][a-z\-]*", window)[:6]
     wanted = {noun[:5]} | ({_UNIT_NAMES[noun[:5]]} if noun[:5] in _UNIT_NAMES else set())
+    wanted |= {other[:5] for other in equivalents(noun) if len(other) >= 3}  # « emplois » counted as "jobs"
     return any(stem(w).startswith(x) or stem(w.split("-")[-1]).startswith(x) for w in words for x in wanted)

@@ -74,10 +74,14 @@ def word_index(release: Release) -> WordIndex:
     return built
 
 
-def release_coverage(release: Release, weights: Mapping[str, float]) -> float:
-    """Weighted share of the terms found anywhere in the release (title and text)."""
+def release_coverage(release: Release, weights: Mapping[str, float],
+                     translations: Mapping[str, frozenset[str]] | None = None) -> float:
+    """Weighted share of the terms found anywhere in the release (title and text); with
+    `translations` (for a release in the other language), a term's equivalents count too."""
     total = sum(weights.values())
     if not total:
         return 0.0
     words = word_index(release)
-    return sum(w for s, w in weights.items() if words.has(s)) / total
+    alternatives = translations or {}
+    return sum(w for s, w in weights.items()
+               if words.has(s) or any(words.has(a) for a in alternatives.get(s, ()))) / total
