@@ -16,7 +16,7 @@ from communique.bench.stats import Stat
 QUICK_VECTORS = 20_000
 TARGET = "p50 ≤ 10 ms at recall@10 ≥ 0.95"
 LATENCY_RATIO_TARGET = 2.0
-SAMPLE = {False: (300, 30), True: (60, 6)}  # (teasers, provincial releases) ingested by every target
+SAMPLE = {False: (1000, 100), True: (100, 10)}  # (teasers, provincial releases) ingested by every target
 
 
 def pgvector_args(quick: bool, overrides: dict[str, Any], index: str, queries: list[str]) -> dict[str, Any]:
@@ -76,6 +76,11 @@ def corpus_figures(report: BenchReport, res: dict[str, Any], label: str) -> None
         ratio = pg.median / local.median if local.median else float("inf")
         add(Figure(s, f"{kind} latency PostgreSQL / local", ratio, "×", target=f"≤ {LATENCY_RATIO_TARGET:.0f}×",
                    met=ratio <= LATENCY_RATIO_TARGET, note="medians, timed interleaved in one process"))
+    for kind in ("search dense only", "search lexical only"):
+        if kind in res["latency"]:
+            local, pg = Stat(**res["latency"][kind]["local"]), Stat(**res["latency"][kind]["postgresql"])
+            add(Figure(s, kind, f"{local.median:.1f} / {pg.median:.1f} ms", note=f"local / PostgreSQL; "
+                       f"{pg.median / local.median:.2f}×" if local.median else "local / PostgreSQL"))
     for backend, kinds in res["clients"].items():
         for kind, r in kinds.items():
             add(Figure(s, f"{r['clients']} clients, {kind}, {backend}", r["queries_per_second"], "queries/s",

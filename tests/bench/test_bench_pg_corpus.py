@@ -43,8 +43,8 @@ def test_the_copy_holds_every_passage_and_answers_as_the_local_index(copied, sam
 def test_latency_of_both_backends_is_timed_query_by_query(copied, samples_index, sample_queries):
     uri, _ = copied
     stats = pg_corpus.compare_latency(str(samples_index), uri, _queries(sample_queries), passes=2, ask_passes=1)
-    assert set(stats) == {"search", "ask"}
-    for kind, passes in (("search", 2), ("ask", 1)):
+    assert set(stats) == {"search", "ask", "search dense only", "search lexical only"}
+    for kind, passes in (("search", 2), ("ask", 1), ("search dense only", 1), ("search lexical only", 1)):
         assert set(stats[kind]) == {"local", "postgresql"}
         assert all(s.n == passes * len(sample_queries) for s in stats[kind].values())
 
