@@ -13,6 +13,8 @@ The decision is a logistic score over signals that fail differently:
 
 - `sentence_specifics`: the same names and numbers in the cited *sentences* themselves;
 - `kind_value`: whether a cited sentence holds a value of the kind asked (an amount, a place…);
+- `rarest_absent`: the IDF weight of the rarest of the question's words absent from every cited
+  release (translations count): the asked thing itself missing ("the new arena", « le Carnaval »);
 - `numbers_present`: every number and year of the question occurs in the cited releases (title,
   date, text, translation). Not weighed but a gate: on the dev split it blocked 11 of 38 unanswerable
   questions and 3 of 195 right answers (before decimals were matched across "9.8"/« 9,8 »).
@@ -33,7 +35,7 @@ from pathlib import Path
 
 MODEL_FILE = Path(__file__).with_name("abstain_model.json")
 FEATURES = ("coverage", "context_coverage", "specifics", "sentence_specifics", "dense", "semantic", "cue",
-            "kind_value", "followup")
+            "kind_value", "followup", "rarest_absent")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Signals:
     kind_value: float = 1.0  # 1 when a cited sentence holds a value of the kind asked (always 1 for "other")
     numbers_present: float = 1.0  # 0 when a number or year of the question occurs nowhere in the cited releases
     dates_present: float = 1.0  # 0 when a date the question names as content is in no cited sentence
+    rarest_absent: float = 0.0  # weight (0..1) of the rarest question word absent from the cited releases
 
     def to_dict(self) -> dict[str, float | int | bool | None]:
         return asdict(self)
@@ -103,6 +106,7 @@ def features(s: Signals) -> dict[str, float]:
         "cue": min(1.0, s.cue),
         "kind_value": s.kind_value,
         "followup": 1.0 if s.followup else 0.0,
+        "rarest_absent": s.rarest_absent,
     }
 
 

@@ -298,6 +298,10 @@ pacifique = pacific
 grands lacs = great lakes
 saint-laurent = st lawrence, saint lawrence
 circonscription = riding, constituency
+grappe, grappes, supergrappe = cluster, clusters, supercluster
+couvrir, couvre, couvrent = cover, covers
+rendu public, publie, publiee = released, published
+valoir, vaut, valeur = worth, value
 dpi = cio, chief information officer
 """
 

@@ -102,6 +102,7 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
                                    for r in _cited_releases(chosen, releases, release_of))):
             dates_present = 0.0
     return Signals(
+        rarest_absent=_rarest_absent(focus_weights, terms, _cited_releases(chosen, releases, release_of)),
         dates_present=dates_present,
         coverage=round(coverage, 4),
         context_coverage=round(context_coverage, 4),
@@ -116,6 +117,27 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         kind_value=kind_value,
         numbers_present=numbers_present,
     )
+
+
+# The words that frame a question rather than name its subject ("where was it *held*", « dans quelle
+# *ville* », "how much did it *get*"): an answer rarely repeats them, so their absence says nothing.
+_FRAME_STEMS = frozenset(stem(w) for w in """
+    held hold take took place located location city town venue date day year time amount total number
+    much cost worth value get got gets receive received go went put give given provide provided say said
+    announce announced name named start starts begin begins end ends last long
+    tenu tenue tenait tenaient tient deroule deroulait deroulee lieu situe situee ville endroit date jour
+    annee montant total nombre cout coute couter valeur obtenu recu recoit donne verse accorde fourni
+    annonce annonces nomme commence debut fin dure duree
+""".split())
+
+
+def _rarest_absent(focus_weights: dict[str, float], terms: Terms, cited: list[Release]) -> float:
+    """The weight (0..1) of the rarest of the question's own words that no cited release holds, not
+    even translated: "How much for the new *arena*?" answered from a release without an arena."""
+    indexes = [word_index(r) for r in cited]
+    absent = [w for s, w in focus_weights.items() if s not in _FRAME_STEMS
+              and not any(ix.has(s) or any(ix.has(a) for a in terms.translations.get(s, ())) for ix in indexes)]
+    return round(min(1.0, max(absent, default=0.0) / 2.0), 4)
 
 
 def _title_stems(title: str) -> frozenset[str]:
