@@ -128,7 +128,11 @@ def speaker_lead(cited: list[Cited], question_folded: str) -> Lead | None:
     verb = _SPEECH_VERB.search(best.citation.quote)
     if named and verb:  # "…,” said Ravi Kahlon: the name nearest the verb
         return lead(best, min(named, key=lambda p: min(abs(p[0] - verb.start()), abs(p[1] - verb.end()))))
-    if not named:  # a bare quote: its attribution line follows it
+    if not named:  # a bare quote: “…,” said A, just before it, goes on in A's words
+        before = _attribution_before(best, cited)
+        if before is not None and people(before[0]):
+            return lead(before[0], min(people(before[0]), key=lambda p: abs(p[0] - before[1])))
+    if not named:  # … else its attribution line follows it
         for item in following[:1]:
             if people(item):
                 return lead(item, people(item)[0])
@@ -138,6 +142,19 @@ def speaker_lead(cited: list[Cited], question_folded: str) -> Lead | None:
     if speaker:
         return Lead(kind="person", shown=speaker, n=best.citation.n, release_id=best.citation.release_id, start=None,
                     end=None, original=speaker)
+    return None
+
+
+def _attribution_before(best: Cited, cited: list[Cited]) -> tuple[Cited, int] | None:
+    """The cited sentence ending right where `best` starts that holds a speech verb, with the
+    verb's end in it: “…,” said A. “<best>”."""
+    for item in cited:
+        c = item.citation
+        if c.release_id != best.citation.release_id or c.end > best.citation.start:
+            continue
+        said = _SPEECH_VERB.search(c.quote)
+        if said and not item.release.text[c.end:best.citation.start].strip() and best.citation.start - c.end <= 3:
+            return item, said.end()
     return None
 
 
