@@ -26,6 +26,7 @@ from communique.assistant.render import message
 from communique.assistant.semantic import SentenceSimilarity, rerank_cross_language
 from communique.assistant.signals import compute_signals
 from communique.assistant.terms import question_terms
+from communique.assistant.values import asked_noun
 from communique.index.models import Hit
 from communique.index.searcher import Searcher
 
@@ -185,7 +186,8 @@ class Assistant:
         terms = question_terms(resolution, self._idf)
         sentences = collect(hits, releases, chunks_of=self.retriever.chunks_of)
         kinds = q.kinds or (q.kind,)
-        score(sentences, terms, kinds, q.lang, releases, until=q.until)
+        score(sentences, terms, kinds, q.lang, releases, until=q.until,
+              count_noun=asked_noun(q.text) if "count" in kinds else None)
         similarity = SentenceSimilarity(q.text if not resolution.is_followup else resolution.query,
                                         getattr(self.retriever, "embedder", None))
         rerank_cross_language(sentences, q.lang, similarity)

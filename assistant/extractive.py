@@ -63,7 +63,8 @@ _UNTIL = re.compile(r"\buntil\b|\btill\b|\bjusqu", re.IGNORECASE)
 
 
 def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang: str,
-          releases: Mapping[str, Release], *, until: bool = False, keep: int = 30) -> None:
+          releases: Mapping[str, Release], *, until: bool = False, keep: int = 30,
+          count_noun: str | None = None) -> None:
     """Fill each sentence's coverage, cue and final score (higher is better).
 
     Coverage is computed for all; the (costlier) cue patterns only for the `keep` most
@@ -110,6 +111,8 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
         sent.cues = {k: cue_strength(k, sent.text) for k in kinds}
         if sent.cues.get("amount", 0.0) >= 1.0 and find_value("amount", sent.text, 0) is None:
             sent.cues["amount"] = 0.5  # only a rate's unit ("every $100"): no amount to answer with
+        if count_noun and sent.cues.get("count", 0.0) >= 1.0 and find_value("count", sent.text, 0, noun=count_noun) is None:
+            sent.cues["count"] = 0.5  # "how many jobs?": "Highway 3" holds a number, not a count of jobs
         sent.cue = max([sent.cues.get(kind, 1.0)] + [0.8 * c for k, c in sent.cues.items() if k != kind])
         if until and kind == "date" and _UNTIL.search(sent.text):
             sent.cue += 0.2  # "until when?" is answered by "until …", « jusqu'au … »

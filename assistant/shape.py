@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from communique.assistant.convert import format_day, localize
 from communique.assistant.models import Citation, Lead
 from communique.assistant.text import fold, stem, tokenize
-from communique.assistant.values import find_value, full_name, people_in
+from communique.assistant.values import asked_noun, find_value, full_name, people_in
 from communique.index.models import Release
 
 VALUE_KINDS = ("amount", "count", "date", "place", "person", "duration", "who_said")
@@ -43,7 +43,7 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
     value_kind = "person" if kind == "who_said" else kind
     if kind == "duration" or re.search(r"\bhow\s+long\b|\bcombien\s+de\s+temps\b|\bpendant\s+combien\b", fold(question)):
         value_kind = "duration"
-    asked_noun = _asked_noun(question) if value_kind == "count" else None
+    noun = asked_noun(question) if value_kind == "count" else None
     if value_kind == "person" and _ORGANISATION.search(fold(question)):
         return None  # "which organizations …?": a person's name would be the wrong kind of answer
     if kind == "who_said":
@@ -61,7 +61,7 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
             return Lead(kind="date", shown=shown, n=c.n, release_id=c.release_id, start=None, end=None, original=shown)
         lead_sentence = c.start <= 200
         value = find_value(value_kind, c.quote, c.start, anchors=anchors(c.quote, stems), lead=lead_sentence,
-                           noun=asked_noun, exclude=in_question)
+                           noun=noun, exclude=in_question)
         if value is None:
             continue
         shown = localize(value.shown, value_kind, c.lang, qlang)
@@ -76,16 +76,6 @@ _ORGANISATION = re.compile(
     r"\b(?:organi[sz]ations?|compan(?:y|ies)|groups?|partners?|firms?|businesses|institutions?|organismes?|entreprises?|"
     r"societes?|groupes?|partenaires?|firmes?|institutions?)\b"
 )
-_HOW_MANY = re.compile(r"\bhow\s+many\s+(?:new\s+|more\s+|additional\s+)?([a-z][\w\-]*)|\bcombien\s+(?:de\s+|d')(?:nouveaux\s+|nouvelles\s+)?([a-z][\w\-]*)")
-
-
-def _asked_noun(question: str) -> str | None:
-    """"How many seats …?" → "seat": the count must be of that thing."""
-    m = _HOW_MANY.search(fold(question).replace("’", "'"))
-    if not m:
-        return None
-    return stem(m.group(1) or m.group(2))
-
 
 _DEPARTMENT = re.compile(r"\b(?:which|what|quel(?:le)?)\s+(?:federal\s+)?(?:department|ministry|agency|ministere|agence|organisme\s+federal)\b")
 

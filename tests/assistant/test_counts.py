@@ -1,0 +1,37 @@
+""""How many jobs?" is answered by a count of jobs, not by any number near the question's words
+("Highway 9" holds a number; it is not a count of jobs)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from communique.assistant.assistant import Assistant
+from communique.ingest.pipeline import ingest_paths
+
+
+@pytest.fixture(scope="module")
+def counts_assistant(tmp_path_factory) -> Assistant:
+    folder = tmp_path_factory.mktemp("counts")
+    text = (
+        "ALDER — Work is starting on the twinning of Highway 9 between Alder and Birch, a stretch that sees "
+        "about 3,900 vehicles a day. “The twinning of Highway 9, between Alder and Birch, will make travel "
+        "safer for families and get goods to market faster,” said Lee Moran, Minister of Transportation. "
+        "Twinning Highway 9 also gets people working when jobs are needed most. "
+        "The project will support about 755 jobs over three construction seasons."
+    )
+    record = {"id": "cnt-highway-en", "lang": "en", "title": "Twinning Highway 9", "date": "2020-07-02", "text": text}
+    source = folder / "releases.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    ingest_paths([source], folder / "index", progress=False)
+    return Assistant.open(folder / "index")
+
+
+def test_how_many_jobs_is_answered_by_the_count_of_jobs(counts_assistant):
+    answer = counts_assistant.ask("How many jobs is the Highway 9 twinning between Alder and Birch expected to support?")
+    assert answer.lead is not None and answer.lead.shown == "about 755 jobs"
+
+
+def test_a_french_count_is_matched_through_the_glossary(counts_assistant):
+    answer = counts_assistant.ask("Combien d'emplois le doublement de la route 9 entre Alder et Birch doit-il soutenir ?")
+    assert answer.lead is not None and "755" in answer.lead.shown
