@@ -1,7 +1,8 @@
 """BM25 over chunk tokens, stored as plain numpy arrays (no pickle) and scored with numpy.
 
 The matrix is kept column-wise (term → postings) so a query touches only its terms'
-postings: a few milliseconds at 100k chunks.
+postings: a few milliseconds at 100k chunks. The language and date of each row, which the
+filters read, are in `index.row_columns`.
 """
 from __future__ import annotations
 
@@ -15,60 +16,44 @@ from typing import Iterable
 
 import numpy as np
 
-from communique.index.calendar import parse_iso_date
 from communique.index.errors import IndexCorrupted
 from communique.index.layout import LEXICAL_ARRAYS, LEXICAL_VOCAB
 
 K1 = 1.2
 B = 0.75
-LANG_CODES = {"en": 0, "fr": 1}
-OTHER_LANG = 2
-NO_DATE = -1
-
-
-def lang_code(lang: str) -> int:
-    return LANG_CODES.get(lang, OTHER_LANG)
-
-
-def date_ordinal(date: str | None) -> int:
-    """Days since 0001-01-01 for an ISO date, NO_DATE when absent or malformed."""
-    if not date:
-        return NO_DATE
-    try:
-        return parse_iso_date(date[:10]).toordinal()
-    except ValueError:
-        return NO_DATE
+_ARRAYS = ("indptr", "rows", "weights", "vids")  # files of older generations also hold langs and dates: ignored
 
 
 @dataclass
 class LexicalIndex:
+    """BM25 postings over rows, and the vid of each row.
+
+    The vids stay here although `index.row_columns` holds them too: they are the row count and
+    how a BM25 match is named, so this index loads, checks and searches without the columns."""
+
     vocab: dict[str, int]
     indptr: np.ndarray  # int64, len V+1
     rows: np.ndarray  # int32 row of each posting
     weights: np.ndarray  # float32 BM25 weight of each posting
     vids: np.ndarray  # int64 FAISS id of each row (sorted ascending)
-    langs: np.ndarray  # uint8 language code of each row
-    dates: np.ndarray  # int32 date ordinal of each row
 
     @property
     def size(self) -> int:
         return int(self.vids.shape[0])
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[int, str, str | None, str]]) -> "LexicalIndex":
-        """BM25 postings of every chunk, built in flat arrays.
+    def build(cls, rows: Iterable[tuple[int, str]]) -> "LexicalIndex":
+        """BM25 postings of every (vid, space-separated tokens) chunk, built in flat arrays.
 
         Postings are collected as three flat typed arrays and grouped by one stable sort: a
         dict of Python tuples per term took ~1 GB for 60,000 chunks (and this runs at every
         commit); this takes a fifth of that and a third of the time, with identical output.
         """
-        vids, langs, dates, lengths = array("q"), array("B"), array("i"), array("f")
+        vids, lengths = array("q"), array("f")
         post_terms, post_rows, post_tf = array("i"), array("i"), array("f")
         ids: dict[str, int] = {}
-        for row, (vid, lang, date, tokens) in enumerate(rows):
+        for row, (vid, tokens) in enumerate(rows):
             vids.append(vid)
-            langs.append(lang_code(lang))
-            dates.append(date_ordinal(date))
             counts = Counter(tokens.split())
             lengths.append(sum(counts.values()))
             for term, count in counts.items():
@@ -100,8 +85,6 @@ class LexicalIndex:
             rows=prow,
             weights=weights,
             vids=np.asarray(vids, dtype=np.int64),
-            langs=np.asarray(langs, dtype=np.uint8),
-            dates=np.asarray(dates, dtype=np.int32),
         )
 
     def scores(self, terms: list[str]) -> np.ndarray:
@@ -121,8 +104,7 @@ class LexicalIndex:
 
     def save(self, folder: Path) -> list[str]:
         with open(folder / LEXICAL_ARRAYS, "wb") as handle:
-            np.savez(handle, indptr=self.indptr, rows=self.rows, weights=self.weights,
-                     vids=self.vids, langs=self.langs, dates=self.dates)
+            np.savez(handle, indptr=self.indptr, rows=self.rows, weights=self.weights, vids=self.vids)
         terms: list[str | None] = [None] * len(self.vocab)
         for term, col in self.vocab.items():
             terms[col] = term
@@ -133,7 +115,7 @@ class LexicalIndex:
     def load(cls, folder: Path) -> "LexicalIndex":
         try:
             with np.load(folder / LEXICAL_ARRAYS, allow_pickle=False) as arrays:
-                data = {k: arrays[k] for k in ("indptr", "rows", "weights", "vids", "langs", "dates")}
+                data = {k: arrays[k] for k in _ARRAYS}
             terms = json.loads((folder / LEXICAL_VOCAB).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise IndexCorrupted(f"{folder}: lexical index unreadable ({exc})") from exc
@@ -153,8 +135,6 @@ def _shape_problem(data: dict[str, np.ndarray]) -> str | None:
         return "arrays must be numeric"
     n_rows = len(data["vids"])
     indptr, rows = data["indptr"], data["rows"]
-    if len(data["langs"]) != n_rows or len(data["dates"]) != n_rows:
-        return "vids, langs and dates differ in length"
     if len(rows) != len(data["weights"]):
         return "rows and weights differ in length"
     if len(indptr) == 0 or indptr[0] != 0 or indptr[-1] != len(rows) or np.any(np.diff(indptr) < 0):

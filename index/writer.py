@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from communique.index.lexical import LexicalIndex
 from communique.index.manifest import Manifest, file_digest, verify_files
 from communique.index.models import Chunk, Release
 from communique.index.passage_text import embedding_text, lexical_text
+from communique.index.row_columns import ColumnsBuilder
 from communique.index.storage.contract import UpsertResult, now_iso
 from communique.index.store import ChunkRow, RecordStore, vector_id
 from communique.index.text import tokenize
@@ -194,9 +196,11 @@ class IndexWriter:
         assert self._staging is not None
         self.store.commit()
         files = [RECORDS]
-        lexical = LexicalIndex.build(self.store.iter_chunk_tokens())
+        columns = ColumnsBuilder()
+        lexical = LexicalIndex.build(_collecting(self.store.iter_chunk_tokens(), columns))
         files += lexical.save(self._staging)
         files += self.vectors.save(self._staging)
+        files += columns.finish().save(self._staging)  # last: the disk-full stages of tests/reliability count on this order
         releases_by_lang, chunks_by_lang = self.store.counts_by_lang()
         self.store.close()
         manifest = Manifest(
@@ -227,3 +231,11 @@ class IndexWriter:
                 shutil.rmtree(self._staging, ignore_errors=True)
             self._staging = None
             self._lock.__exit__(None, None, None)
+
+
+def _collecting(rows: Iterable[tuple[int, str, str | None, str]], columns: ColumnsBuilder) -> Iterator[tuple[int, str]]:
+    """(vid, tokens) for BM25, adding each row's vid, language and date to `columns` on the way:
+    one pass over the chunks' tokens (the largest column of the record store) for both tables."""
+    for vid, lang, date, tokens in rows:
+        columns.add(vid, lang, date)
+        yield vid, tokens

@@ -14,29 +14,14 @@ import numpy as np
 
 from communique.index import generations
 from communique.index.errors import IndexCorrupted
-from communique.index.layout import GENERATION_FILES, MANIFEST_NAME, RECORDS
-from communique.index.lexical import LANG_CODES, OTHER_LANG, LexicalIndex, date_ordinal
+from communique.index.layout import LEXICAL_ARRAYS, MANIFEST_NAME, RECORDS, REQUIRED_FILES, ROW_COLUMNS
+from communique.index.lexical import LexicalIndex
 from communique.index.manifest import Manifest, change_watch, verify_files
 from communique.index.models import Chunk, Release
+from communique.index.row_columns import RowColumns
 from communique.index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
 from communique.index.store import RecordStore, vector_id
 from communique.index.vectors import GROUPS, VectorStore, group_of
-
-_GROUP_OF_CODE = {code: lang for lang, code in LANG_CODES.items()} | {OTHER_LANG: "other"}
-
-
-def lang_mask(lexical: LexicalIndex, filters: Filters) -> np.ndarray | None:
-    """Rows allowed by the language and date filters, or None when nothing is filtered."""
-    mask = None
-    if filters.lang:
-        mask = lexical.langs == LANG_CODES.get(filters.lang, OTHER_LANG)
-    if filters.by_date:
-        lo = date_ordinal(filters.date_from) if filters.date_from else 0
-        hi = date_ordinal(filters.date_to) if filters.date_to else 10**9
-        dates = lexical.dates
-        dmask = (dates >= lo) & (dates <= hi) & (dates >= 0)
-        mask = dmask if mask is None else (mask & dmask)
-    return mask
 
 
 def meta_of(row: sqlite3.Row) -> ReleaseMeta:
@@ -47,14 +32,14 @@ def meta_of(row: sqlite3.Row) -> ReleaseMeta:
 class LocalSnapshot:
     """One published generation of a local index, loaded whole; never modified after loading.
 
-    `store`, `vectors` and `lexical` stay public: benchmarks and reliability tests look inside.
+    `store`, `vectors`, `lexical` and `columns` stay public: benchmarks and reliability tests look inside.
     """
 
     def __init__(self, index_dir: Path, *, verify: bool) -> None:
         self.folder = generations.current_generation(index_dir)
         self.name = self.folder.name
         self.manifest = Manifest.read(self.folder)
-        unlisted = sorted(set(GENERATION_FILES) - set(self.manifest.files))
+        unlisted = sorted(set(REQUIRED_FILES) - set(self.manifest.files))
         if unlisted:
             raise IndexCorrupted(f"{self.folder / MANIFEST_NAME}: does not list {', '.join(unlisted)}")
         identities = verify_files(self.folder, self.manifest, full=verify)
@@ -63,6 +48,11 @@ class LocalSnapshot:
                                  watch=change_watch(self.folder, self.manifest, identities, RECORDS))
         self.vectors = VectorStore.load(self.folder, self.manifest.dim)
         self.lexical = LexicalIndex.load(self.folder)
+        # only a file the manifest vouches for is read: an older generation's columns are in the BM25 arrays
+        listed = ROW_COLUMNS in self.manifest.files
+        self.columns = RowColumns.load(self.folder) if listed else RowColumns.load_legacy(self.folder)
+        if not np.array_equal(self.columns.vids, self.lexical.vids):
+            raise IndexCorrupted(f"{self.folder / ROW_COLUMNS}: its rows are not those of {LEXICAL_ARRAYS}")
         self.manifest.check_counts(self.folder, self.store.counts_by_lang(), vectors=self.vectors.total,
                                    lexical_rows=self.lexical.size)
 
@@ -131,20 +121,13 @@ class LocalSnapshot:
         return {g: self._dense_group(g, query, n, filters) for g in groups}
 
     def _dense_group(self, group: str, query: np.ndarray, n: int, filters: Filters) -> list[DenseMatch]:
-        allowed = None
-        if filters.by_date:  # a date filter restricts FAISS to the allowed ids of this group
-            lexical = self.lexical
-            mask = lexical.langs == LANG_CODES.get(group, OTHER_LANG)
-            row_mask = lang_mask(lexical, filters)
-            if row_mask is not None:
-                mask &= row_mask
-            allowed = lexical.vids[mask]
+        allowed = self.columns.ids_allowed(group, filters)  # a date filter restricts FAISS to these ids
         scores, vids = self.vectors.search(group, query, n, allowed)
         return [DenseMatch(int(v), float(s)) for v, s in zip(vids.tolist(), scores.tolist())]
 
     def lexical_scores(self, terms: list[str], filters: Filters) -> np.ndarray:
         scores = self.lexical.scores(terms)
-        mask = lang_mask(self.lexical, filters)
+        mask = self.columns.rows_allowed(filters)
         return scores if mask is None else np.where(mask, scores, 0.0)
 
     def lexical_search(self, terms: list[str], n: int, filters: Filters) -> list[LexicalMatch]:
@@ -155,12 +138,12 @@ class LocalSnapshot:
         m = min(n, len(scores))
         top = np.argpartition(-scores, m - 1)[:m] if len(scores) > m else np.arange(len(scores))
         top = top[np.lexsort((top, -scores[top]))]
-        lex = self.lexical
+        vids, columns = self.lexical.vids, self.columns
         out = []
         for row in top.tolist():
             if scores[row] <= 0:
                 break
-            out.append(LexicalMatch(int(lex.vids[row]), float(scores[row]), _GROUP_OF_CODE[int(lex.langs[row])]))
+            out.append(LexicalMatch(int(vids[row]), float(scores[row]), columns.group_of_row(row)))
         return out
 
     def document_frequency(self, term: str) -> int:

@@ -15,8 +15,8 @@ import numpy as np
 
 from communique.index.embedders import BaseEmbedder, UnknownEmbedder, embedder_for_index, get_embedder
 from communique.index.errors import EmbedderMismatch, IndexBusy, IndexNotFound
-from communique.index.lexical import date_ordinal
 from communique.index.models import Chunk, Release
+from communique.index.row_columns import date_ordinal
 from communique.index.storage.contract import UpsertResult, now_iso
 from communique.index.storage.pg_schema import (
     KEEP_PREVIOUS,

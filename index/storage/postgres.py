@@ -16,8 +16,9 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from communique.index.errors import IndexNotFound
-from communique.index.lexical import K1, B, date_ordinal
+from communique.index.lexical import K1, B
 from communique.index.models import Chunk, Release
+from communique.index.row_columns import date_ordinal
 from communique.index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
 from communique.index.storage.pg_schema import (
     GROUPS,

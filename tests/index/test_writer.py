@@ -116,7 +116,8 @@ def test_missing_index_is_a_clear_error(tmp_path):
         Retriever.open(tmp_path / "nothing")
 
 
-@pytest.mark.parametrize("victim", ["vectors-en.faiss", "records.sqlite", "lexical.npz", "manifest.json"])
+@pytest.mark.parametrize("victim", ["vectors-en.faiss", "records.sqlite", "lexical.npz", "row-columns.npz",
+                                    "manifest.json"])
 def test_truncated_or_altered_files_are_reported_not_crashed_on(tmp_path, victim):
     index_dir = tmp_path / "ix"
     _build(index_dir, HARBOUR, FLAGS)
