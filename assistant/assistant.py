@@ -187,7 +187,8 @@ class Assistant:
         sentences = collect(hits, releases, chunks_of=self.retriever.chunks_of)
         kinds = q.kinds or (q.kind,)
         score(sentences, terms, kinds, q.lang, releases, until=q.until,
-              count_noun=asked_noun(q.text) if "count" in kinds else None)
+              count_noun=asked_noun(q.text) if "count" in kinds else None,
+              years=tuple(re.findall(r"\b(?:19|20)\d\d\b", q.text)))
         similarity = SentenceSimilarity(q.text if not resolution.is_followup else resolution.query,
                                         getattr(self.retriever, "embedder", None))
         rerank_cross_language(sentences, q.lang, similarity)

@@ -18,7 +18,7 @@ from communique.assistant.cues import ATTRIBUTION, CONTACT, QUOTE, SPEECH, cue_s
 from communique.assistant.followup import names_in
 from communique.assistant.terms import Terms
 from communique.assistant.text import fold, split_sentences, stem, tokenize
-from communique.assistant.values import find_value
+from communique.assistant.values import find_value, people_in
 from communique.assistant.wordindex import release_coverage
 from communique.index.models import Hit, Release
 from communique.index.searcher import Searcher
@@ -64,7 +64,7 @@ _UNTIL = re.compile(r"\buntil\b|\btill\b|\bjusqu", re.IGNORECASE)
 
 def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang: str,
           releases: Mapping[str, Release], *, until: bool = False, keep: int = 30,
-          count_noun: str | None = None) -> None:
+          count_noun: str | None = None, years: tuple[str, ...] = ()) -> None:
     """Fill each sentence's coverage, cue and final score (higher is better).
 
     Coverage is computed for all; the (costlier) cue patterns only for the `keep` most
@@ -102,21 +102,68 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
             title_stems[sent.release_id] = titles
         context = sum(got.values()) + sum(terms.weights[s] * STEM_ONLY for s in terms.weights if s in titles and s not in got)
         sent.context_coverage = context / total
+    _carry_over_anaphora(sentences, terms)
+    for sent in sentences:
         sent.score = _base(sent, max_dense, qlang)
     ranked = sorted(sentences, key=lambda s: -s.score)
+    asked_people = frozenset(fold(w) for name in terms.specific_names for w in name.split()) if "person" in kinds else frozenset()
     for i, sent in enumerate(ranked):
         if i >= keep:
             sent.score *= 0.5
             continue
-        sent.cues = {k: cue_strength(k, sent.text) for k in kinds}
-        if sent.cues.get("amount", 0.0) >= 1.0 and find_value("amount", sent.text, 0) is None:
-            sent.cues["amount"] = 0.5  # only a rate's unit ("every $100"): no amount to answer with
-        if count_noun and sent.cues.get("count", 0.0) >= 1.0 and find_value("count", sent.text, 0, noun=count_noun) is None:
-            sent.cues["count"] = 0.5  # "how many jobs?": "Highway 3" holds a number, not a count of jobs
+        sent.cues = _cues(sent.text, kinds, count_noun, years, asked_people)
         sent.cue = max([sent.cues.get(kind, 1.0)] + [0.8 * c for k, c in sent.cues.items() if k != kind])
         if until and kind == "date" and _UNTIL.search(sent.text):
             sent.cue += 0.2  # "until when?" is answered by "until …", « jusqu'au … »
         sent.score = _with_cue(sent, kind, qlang)
+
+
+def _cues(text: str, kinds: tuple[str, ...], count_noun: str | None, years: tuple[str, ...],
+          asked_people: frozenset[str]) -> dict[str, float]:
+    """How well `text` holds each kind asked; a pattern's match that cannot be the answer counts half."""
+    cues = {k: cue_strength(k, text) for k in kinds}
+    if cues.get("amount", 0.0) >= 1.0 and find_value("amount", text, 0) is None:
+        cues["amount"] = 0.5  # only a rate's unit ("every $100"): no amount to answer with
+    if years and cues.get("amount", 0.0) >= 1.0 and find_value("amount", text, 0, years=years) is None:
+        cues["amount"] = 0.5  # "the rate for 2025": only 2024's amounts here
+    if count_noun and cues.get("count", 0.0) >= 1.0 and find_value("count", text, 0, noun=count_noun) is None:
+        cues["count"] = 0.5  # "how many jobs?": "Highway 3" holds a number, not a count of jobs
+    if asked_people and cues.get("person", 0.0) >= 1.0 and _only_asked_people(text, asked_people):
+        cues["person"] = 0.5  # "Who will join Minister Wells?": Wells is not the answer
+    return cues
+
+
+def _only_asked_people(text: str, asked_words: frozenset[str]) -> bool:
+    """Every person named in `text` is one the question names already (by their last name)."""
+    people = people_in(text)
+    return bool(people) and all(fold(name.split()[-1]) in asked_words for _, _, name in people)
+
+
+# A sentence that opens with a pronoun continues the one before it ("… Minister Wilkinson will announce
+# funding. He will be joined by Dr. Hedy Fry …"): the question's words are in the first, the fact in the second.
+_ANAPHORA = re.compile(r"^\W*(?:he|she|they|it|this|these|his|her|their|il|elle|ils|elles|ce|cette|ces|cela|"
+                       r"celui-ci|celle-ci|son|sa|ses|leur|leurs)\b", re.IGNORECASE)
+CARRY = float(os.environ.get("COMMUNIQUE_CARRY", "0.6"))
+
+
+def _carry_over_anaphora(sentences: list[Sentence], terms: Terms) -> None:
+    """Give a sentence opening with a pronoun the question's words of the sentence it continues
+    (weighted by CARRY), when that sentence ends within a few characters before it."""
+    if CARRY <= 0:
+        return
+    by_end = {(s.release_id, s.end): s for s in sentences}
+    total = terms.total
+    for sent in sentences:
+        if not _ANAPHORA.match(sent.text):
+            continue
+        previous = next((by_end[(sent.release_id, end)] for end in range(sent.start, max(-1, sent.start - 4), -1)
+                         if (sent.release_id, end) in by_end), None)
+        if previous is None or previous is sent:
+            continue
+        carried = sum(terms.weights[s] for s in previous.matched - sent.matched) / total
+        sent.coverage = min(1.0, sent.coverage + CARRY * carried)
+        sent.focus_coverage = min(1.0, sent.focus_coverage + CARRY * carried)
+        sent.context_coverage = min(1.0, sent.context_coverage + CARRY * carried)
 
 
 def _with_cue(sent: Sentence, kind: str, qlang: str) -> float:

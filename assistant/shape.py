@@ -51,6 +51,7 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
     if kind == "person" and _DEPARTMENT.search(fold(question)):
         return _department(cited)
     in_question = fold(question)
+    years = tuple(re.findall(r"\b(?:19|20)\d\d\b", question))
     for item in sorted(cited, key=lambda c: -c.score):
         c = item.citation
         if value_kind == "date" and _ANNOUNCED.search(question) and item.release.date and (
@@ -61,7 +62,7 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
             return Lead(kind="date", shown=shown, n=c.n, release_id=c.release_id, start=None, end=None, original=shown)
         lead_sentence = c.start <= 200
         value = find_value(value_kind, c.quote, c.start, anchors=anchors(c.quote, stems), lead=lead_sentence,
-                           noun=noun, exclude=in_question)
+                           noun=noun, exclude=in_question, years=years)
         if value is None:
             continue
         shown = localize(value.shown, value_kind, c.lang, qlang)

@@ -98,13 +98,17 @@ class Value:
 
 
 def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = (), lead: bool = False,
-               noun: str | None = None, exclude: str = "") -> Value | None:
+               noun: str | None = None, exclude: str = "", years: tuple[str, ...] = ()) -> Value | None:
     """The value of `kind` in sentence `text` (which starts at `offset` in its release), or None.
 
     When several match, the one nearest the question's words (`anchors`: positions in `text`) wins,
     then the first. `lead` says the sentence opens its release (its dateline names the place and date).
+    `years`: the question's years; an amount or count said of another year just before it ("the 2024
+    rate of $1.66" for the 2025 rate) is not the answer.
     """
     spans = _candidates(kind, text, lead=lead)
+    if years and kind in ("amount", "count"):
+        spans = [s for s in spans if not _of_another_year(text, s[0], years)]
     if exclude and kind in ("place", "person"):
         # a value the question already names is not its answer ("Where in Squamish …?" → not "Squamish")
         spans = [s for s in spans if fold(s[2]) not in exclude and fold(s[2]).split()[-1] not in exclude.split()]
@@ -309,6 +313,16 @@ def asked_noun(question: str) -> str | None:
     if not m:
         return None
     return stem(m.group(1) or m.group(2))
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _of_another_year(text: str, start: int, years: tuple[str, ...]) -> bool:
+    """The nearest year before the value, in its sentence, is not an asked one ("… the 2024 EI premium
+    rate of $1.66 for employees and $2.32 for employers" for the 2025 rate)."""
+    found = _YEAR.findall(text[max(0, start - 120):start])
+    return bool(found) and found[-1] not in years
 
 
 _COUNT_LINKS = frozenset({"de", "d", "des", "du", "of", "million", "millions", "new", "nouveaux", "nouvelles"})

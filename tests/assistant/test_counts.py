@@ -35,3 +35,12 @@ def test_how_many_jobs_is_answered_by_the_count_of_jobs(counts_assistant):
 def test_a_french_count_is_matched_through_the_glossary(counts_assistant):
     answer = counts_assistant.ask("Combien d'emplois le doublement de la route 9 entre Alder et Birch doit-il soutenir ?")
     assert answer.lead is not None and "755" in answer.lead.shown
+
+
+def test_an_amount_said_of_another_year_is_not_the_asked_years():
+    from communique.assistant.values import find_value
+
+    sentence = "This represents a two-cent decrease from the 2024 EI premium rate of $1.66 for employees and $2.32 for employers."
+    assert find_value("amount", sentence, 0, years=("2025",)) is None
+    assert find_value("amount", sentence, 0, years=("2024",)).text == "$1.66"
+    assert find_value("amount", "The 2025 rate is $1.64 per $100.", 0, years=("2025",)).text == "$1.64 per $100"

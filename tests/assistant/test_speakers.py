@@ -37,3 +37,39 @@ def test_a_quote_that_goes_on_after_its_attribution_is_the_first_speakers(speake
 def test_a_quote_followed_by_its_attribution_is_that_speakers(speakers_assistant):
     answer = speakers_assistant.ask("Who said one of the aims of the plan is to build stronger communities?")
     assert answer.lead is not None and answer.lead.shown == "Tobin Ashe"
+
+
+@pytest.fixture(scope="module")
+def advisory_assistant(tmp_path_factory) -> Assistant:
+    folder = tmp_path_factory.mktemp("advisory")
+    text = ("HALIFAX — Minister Dana Wells will announce funding to protect right whales in the Bay of Fundy. "
+            "She will be joined by Sam Ortiz, Member of Parliament for Halifax, and Priya Nand, chief of the "
+            "Fundy First Nation. A media availability will follow.")
+    record = {"id": "adv-whales-en", "lang": "en", "title": "Media advisory: right whales", "date": "2024-06-03",
+              "text": text}
+    source = folder / "releases.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    ingest_paths([source], folder / "index", progress=False)
+    return Assistant.open(folder / "index")
+
+
+def test_a_sentence_opening_with_a_pronoun_carries_the_question_words_of_the_one_before(advisory_assistant):
+    answer = advisory_assistant.ask("Who will join Minister Wells for the right whales announcement in the Bay of Fundy?")
+    assert "Sam Ortiz" in answer.text and "Priya Nand" in answer.text
+    assert any(c.quote.startswith("She will be joined by") for c in answer.citations)
+
+
+def test_the_carried_words_come_only_from_the_sentence_just_before():
+    from communique.assistant.extractive import CARRY, Sentence, _carry_over_anaphora
+    from communique.assistant.terms import Terms
+    from communique.index.models import Hit
+
+    hit = Hit("c1", "r1", "", 0, 200, "t", None, "", "en", None)
+    first = Sentence(hit, 0, 40, "Minister Wells will announce funding.", lead=True, matched=frozenset({"wells"}))
+    joined = Sentence(hit, 41, 80, "She will be joined by Sam Ortiz.", lead=False, matched=frozenset({"join"}))
+    far = Sentence(hit, 120, 150, "She spoke.", lead=False)
+    terms = Terms(weights={"wells": 1.0, "join": 1.0})
+    joined.coverage = 0.5
+    _carry_over_anaphora([first, joined, far], terms)
+    assert joined.coverage == 0.5 + CARRY * 0.5  # the half of the question's weight that `first` holds
+    assert far.coverage == 0.0  # nothing ends right before it
