@@ -1,7 +1,7 @@
 """Index folder layout and atomic publication.
 
     INDEX_DIR/CURRENT         name of the published generation (replaced atomically)
-    INDEX_DIR/gen-000007/     manifest.json, records.sqlite, vectors-*.faiss, lexical.*
+    INDEX_DIR/gen-000007/     manifest.json, records.sqlite, vectors-*.faiss, lexical.*, row-columns.npz
     INDEX_DIR/.lock           held by the one writer
 
 A writer builds a whole new generation beside the published one, fsyncs it, then swaps
