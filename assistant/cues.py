@@ -32,7 +32,15 @@ DATE = re.compile(
 )
 YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:spring|summer|fall|autumn|winter|printemps|[ée]t[ée]|automne|hiver)\b", re.IGNORECASE)
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
+# A street address or block: "38012 3rd Ave.", "the 100 block of East Broadway", « 1234, rue Sherbrooke ».
+ADDRESS = re.compile(
+    r"\b\d{1,6}(?:\s*,)?\s+(?:(?:[A-Z0-9][\w.’'\-]*|de|du|des|la)\s+){0,3}?"
+    r"(?:Avenue|Ave|Street|St|Road|Rd|Boulevard|Blvd|Drive|Dr|Way|Crescent|Place|Lane|Highway|Hwy|"
+    r"rue|avenue|boulevard|chemin|route|rang|place)\b\.?(?:\s+(?:[A-Z][\w.’'\-]*\s*){1,3})?"
+    r"|\b(?:the\s+)?\d{2,5}\s+block\s+of\s+(?:[A-Z][\w.’'\-]*\s*){1,4}"
+)
 PLACE = re.compile(
+    ADDRESS.pattern + r"|"
     r"^\s*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .'’\-]{2,},"  # dateline: "MONTRÉAL, le 25 sept."
     r"|\b(?:in|at|near|across|throughout|à|au|aux|en|dans|près\s+de)\s+(?:the\s+|la\s+|le\s+|l['’])?" + _CAP
     + r"|\b" + _CAP + r",\s+(?:" + _CAP + r")\b",  # "Port Hawkesbury, Nova Scotia"

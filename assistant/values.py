@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from communique.assistant.cues import DATE, DATELINE, NAMED_PERSON
+from communique.assistant.cues import ADDRESS, DATE, DATELINE, NAMED_PERSON
 from communique.assistant.glossary import equivalents
 from communique.assistant.text import fold, stem
 from communique.index.calendar import MONTH_NAMES
@@ -167,6 +167,11 @@ def _places(text: str, body: int, dateline: bool, lead: bool) -> list[Span3]:
     if place and len(place.group(1)) >= 3:
         a, b = place.span(1)
         out.append((a, b, _title_case(place.group(1))))
+    for m in ADDRESS.finditer(text, body):  # "Located at 38012 3rd Ave., …": the address is the place
+        value = m.group().rstrip(" ,")
+        if value.endswith(".") and not re.search(r"\b(?:Ave|St|Rd|Blvd|Dr|Hwy)\.$", value):
+            value = value[:-1]  # the sentence's full stop, not an abbreviation's
+        out.append((m.start(), m.start() + len(value), value))
     for m in PLACE_VALUE.finditer(text, body):
         value = m.group(1).strip().rstrip(",")
         first = re.sub(r"^(?:the|la|le|l['’])\s*", "", value, flags=re.I).split()[0].casefold() if value else ""

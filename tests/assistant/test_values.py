@@ -60,3 +60,13 @@ def test_a_date_range_is_one_value_and_a_unit_counts_its_synonym():
     assert find_value("count", "Laval aménagera 42 kilomètres de pistes cyclables", 0, noun="km").shown == "42 kilomètres"
     # the release's own date (its dateline) is no answer to "when do the works start?"
     assert find_value("date", "LAVAL, le 10 mars 2026 — La Ville aménagera des pistes cyclables.", 0) is None
+
+
+def test_a_street_address_or_block_is_a_place():
+    from communique.assistant.values import find_value
+
+    assert find_value("place", "Located at 38012 3rd Ave., the project will provide rental homes.", 0).text == "38012 3rd Ave."
+    block = "Removal starts on the 100 block of East Broadway and 2500 block of Main Street."
+    assert find_value("place", block, 0).text == "the 100 block of East Broadway"
+    assert find_value("place", "Le centre sera situé au 1234, rue Sherbrooke Est.", 0).text == "1234, rue Sherbrooke Est"
+    assert find_value("place", "Highway 3 twinning will support 755 jobs.", 0) is None
