@@ -123,10 +123,10 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
 # *ville* », "how much did it *get*"): an answer rarely repeats them, so their absence says nothing.
 _FRAME_STEMS = frozenset(stem(w) for w in """
     held hold take took place located location city town venue date day year time amount total number
-    much cost worth value get got gets receive received go went put give given provide provided say said
+    much money cost worth value get got gets receive received go went put give given provide provided say said
     announce announced name named start starts begin begins end ends last long
     tenu tenue tenait tenaient tient deroule deroulait deroulee lieu situe situee ville endroit date jour
-    annee montant total nombre cout coute couter valeur obtenu recu recoit donne verse accorde fourni
+    annee montant argent total nombre cout coute couter valeur obtenu recu recoit donne verse accorde fourni
     annonce annonces nomme commence debut fin dure duree
 """.split())
 
