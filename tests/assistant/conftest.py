@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from communique.assistant.assistant import Assistant
 from communique.assistant.models import Answer
 
 CHECKED: list[int] = []  # how many answers the invariant was checked on (asserted at the end)
@@ -97,3 +98,16 @@ def injection_index(tmp_path_factory) -> Path:
     index_dir = folder / "index"
     ingest_paths([source], index_dir, progress=False)
     return index_dir
+
+
+def tiny_assistant(tmp_path_factory, name: str, records: list[dict]) -> Assistant:
+    """An assistant over a few releases written by a test (ingested into a fresh index)."""
+    import json
+
+    from communique.ingest.pipeline import ingest_paths
+
+    folder = tmp_path_factory.mktemp(name)
+    source = folder / "releases.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    ingest_paths([source], folder / "index", progress=False)
+    return Assistant.open(folder / "index")

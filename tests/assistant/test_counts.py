@@ -2,17 +2,14 @@
 ("Highway 9" holds a number; it is not a count of jobs)."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from communique.assistant.assistant import Assistant
-from communique.ingest.pipeline import ingest_paths
+from tests.assistant.conftest import tiny_assistant
 
 
 @pytest.fixture(scope="module")
 def counts_assistant(tmp_path_factory) -> Assistant:
-    folder = tmp_path_factory.mktemp("counts")
     text = (
         "ALDER — Work is starting on the twinning of Highway 9 between Alder and Birch, a stretch that sees "
         "about 3,900 vehicles a day. “The twinning of Highway 9, between Alder and Birch, will make travel "
@@ -21,10 +18,7 @@ def counts_assistant(tmp_path_factory) -> Assistant:
         "The project will support about 755 jobs over three construction seasons."
     )
     record = {"id": "cnt-highway-en", "lang": "en", "title": "Twinning Highway 9", "date": "2020-07-02", "text": text}
-    source = folder / "releases.jsonl"
-    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    ingest_paths([source], folder / "index", progress=False)
-    return Assistant.open(folder / "index")
+    return tiny_assistant(tmp_path_factory, "counts", [record])
 
 
 def test_how_many_jobs_is_answered_by_the_count_of_jobs(counts_assistant):

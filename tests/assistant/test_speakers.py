@@ -2,17 +2,14 @@
 (“…,” said A. “The quoted sentence.”) is A, not the next speaker of the release."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from communique.assistant.assistant import Assistant
-from communique.ingest.pipeline import ingest_paths
+from tests.assistant.conftest import tiny_assistant
 
 
 @pytest.fixture(scope="module")
 def speakers_assistant(tmp_path_factory) -> Assistant:
-    folder = tmp_path_factory.mktemp("speakers")
     text = (
         "VICTORIA — The Forest Society has allocated $3 million in new grants to support jobs in forestry. "
         "“This new funding is part of our recovery plan for the whole province,” said Mara Quill, Minister of "
@@ -23,10 +20,7 @@ def speakers_assistant(tmp_path_factory) -> Assistant:
     )
     record = {"id": "spk-grants-en", "lang": "en", "title": "New grants for forest fibre", "date": "2021-01-20",
               "text": text}
-    source = folder / "releases.jsonl"
-    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    ingest_paths([source], folder / "index", progress=False)
-    return Assistant.open(folder / "index")
+    return tiny_assistant(tmp_path_factory, "speakers", [record])
 
 
 def test_a_quote_that_goes_on_after_its_attribution_is_the_first_speakers(speakers_assistant):
@@ -41,16 +35,12 @@ def test_a_quote_followed_by_its_attribution_is_that_speakers(speakers_assistant
 
 @pytest.fixture(scope="module")
 def advisory_assistant(tmp_path_factory) -> Assistant:
-    folder = tmp_path_factory.mktemp("advisory")
     text = ("HALIFAX — Minister Dana Wells will announce funding to protect right whales in the Bay of Fundy. "
             "She will be joined by Sam Ortiz, Member of Parliament for Halifax, and Priya Nand, chief of the "
             "Fundy First Nation. A media availability will follow.")
     record = {"id": "adv-whales-en", "lang": "en", "title": "Media advisory: right whales", "date": "2024-06-03",
               "text": text}
-    source = folder / "releases.jsonl"
-    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    ingest_paths([source], folder / "index", progress=False)
-    return Assistant.open(folder / "index")
+    return tiny_assistant(tmp_path_factory, "advisory", [record])
 
 
 def test_a_sentence_opening_with_a_pronoun_carries_the_question_words_of_the_one_before(advisory_assistant):
