@@ -1,5 +1,9 @@
 """Cold start: wall seconds from spawning `communique ask "…" --index DIR` to its exit (the
-first answer printed), and `python -X importtime` to see which imports that time goes to."""
+first answer printed), and `python -X importtime` to see which imports that time goes to.
+
+`coldstart_section` is the `coldstart` section of `communique bench` (with the `stages` task:
+where a cold process spends its first seconds).
+"""
 from __future__ import annotations
 
 import subprocess
@@ -7,10 +11,15 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from communique.bench.context import TARGETS, SectionResult
+from communique.bench.report import Figure
 from communique.bench.stats import Stat
 from communique.bench.subprocess_task import REPO_ROOT, bench_env
+
+if TYPE_CHECKING:
+    from communique.bench.context import BenchContext
 
 PROJECT_PACKAGES = ("communique",)  # ours: every module by name; third-party: whole packages
 
@@ -88,3 +97,27 @@ def measure_cold_start(index_dir: Path, question: str, *, runs: int, timeout: fl
     help_seconds = time.perf_counter() - t0
     return ColdStart(command=label, seconds=Stat.of(seconds, "s"), imports=imports, import_total_ms=total,
                      help_seconds=help_seconds)
+
+
+def coldstart_section(ctx: BenchContext) -> SectionResult:
+    """Process start to first answer, its stages and its imports, on the main index."""
+    from communique.bench.subprocess_task import run_task
+
+    index_dir = ctx.main_index()
+    question = ctx.queries[0].question
+    ctx.log("cold start…")
+    cold = measure_cold_start(index_dir, question, runs=2 if ctx.config.quick else 5)
+    stages = run_task("stages", {"index": str(index_dir), "question": question})
+    out = SectionResult(details={"cold_start": {**cold.to_dict(), "stages": stages}})
+    if cold.seconds is None:
+        out.add(Figure("cold start", "process start → first answer", "error", note=cold.error or ""))
+        return out
+    marks = stages.get("marks", {})
+    steps = ", ".join(f"{k} {v:.2f}" for k, v in marks.items() if v is not None)
+    out.add(Figure.of("cold start", "process start → first answer", cold.seconds, target="< 3 s",
+                      met=cold.seconds.median < TARGETS["cold_s"], note=f"{cold.command}"))
+    out.add(Figure("cold start", "stages (s since start)", steps[:200]))
+    if cold.help_seconds is not None:
+        out.add(Figure("cold start", "communique --help", cold.help_seconds, "s",
+                       note="the command line's own start-up"))
+    return out

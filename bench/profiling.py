@@ -1,11 +1,19 @@
-"""Where an `ask` spends its time: cProfile over warm asks, as ms per ask by function."""
+"""Where an `ask` spends its time: cProfile over warm asks, as ms per ask by function.
+
+`profile_section` is the `profile` section of `communique bench`.
+"""
 from __future__ import annotations
 
 import cProfile
 import pstats
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from communique.bench.context import SectionResult
 from communique.bench.queries import open_assistant
+from communique.bench.report import Figure
+
+if TYPE_CHECKING:
+    from communique.bench.context import BenchContext
 
 
 def _label(func: tuple[str, int, str]) -> str:
@@ -49,3 +57,17 @@ def profile_task(args: dict[str, Any]) -> dict[str, Any]:
     return {"target": target, "calls": len(questions), "total_ms_per_call": total_seconds * 1000.0 / len(questions),
             "by_self": top_functions(stats, len(questions), "tottime", n),
             "by_cumulative": top_functions(stats, len(questions), "cumtime", n)}
+
+
+def profile_section(ctx: BenchContext) -> SectionResult:
+    """cProfile of warm asks on the main index: the row, and the top functions for the table's foot."""
+    from communique.bench.subprocess_task import run_task
+
+    index_dir = ctx.main_index()
+    ctx.log("profiling warm asks…")
+    res = run_task("profile", {"index": str(index_dir), "queries": ctx.worker_queries(30 if ctx.config.quick else 60)})
+    top = res["by_self"][0] if res.get("by_self") else None
+    return SectionResult(
+        figures=[Figure("profile", f"{res['target']} under cProfile", res["total_ms_per_call"], "ms",
+                        note=f"top own time: {top['function']} {top['self_ms']:.1f} ms" if top else "")],
+        details={"profile": res})

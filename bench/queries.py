@@ -1,16 +1,24 @@
 """Worker tasks over one index: warm `search` and `ask` latency with the process's peak
-memory (`query`), and where a cold process spends its first seconds (`stages`)."""
+memory (`query`), and where a cold process spends its first seconds (`stages`).
+
+`latency_section` is the `latency` section of `communique bench`: the `query` task at ~10k
+chunks and at the full corpus, and the rows it gives.
+"""
 from __future__ import annotations
 
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from communique.bench.context import TARGETS, SectionResult, keeping
 from communique.bench.latency import time_queries
 from communique.bench.memory import index_bytes, peak_rss_mb, rss_mb
+from communique.bench.report import Figure
+from communique.bench.stats import Stat
 
 if TYPE_CHECKING:
     from communique.assistant import Assistant
+    from communique.bench.context import BenchContext
 
 
 def open_assistant(index_dir: str) -> Assistant:
@@ -88,3 +96,48 @@ def stages_task(args: dict[str, Any]) -> dict[str, Any]:
     assistant.ask(args["question"])
     mark("second answer")
     return {"marks": marks}
+
+
+def latency_section(ctx: BenchContext) -> SectionResult:
+    """Warm search/ask latency, peak RSS and disk size at ~10k chunks and the full corpus."""
+    from communique.bench.subprocess_task import run_task
+
+    cfg = ctx.config
+    out = SectionResult()
+    measured: dict[str, dict[str, Any]] = {}
+    with keeping(out):
+        for label, index_dir in ctx.indexes():
+            build = ctx.ensure(index_dir)
+            ctx.log(f"latency and memory at {label} ({build.chunks:,} chunks)…")
+            res = run_task("query", {"index": str(index_dir), "queries": ctx.worker_queries(), "passes": cfg.passes,
+                                     "ask_passes": 1 if cfg.quick else 2})
+            measured[label] = res
+            _latency_figures(out, res, label)
+        out.details["latency"] = measured
+        if len(measured) == 2:
+            small, big = measured["~10k chunks"], measured["full corpus"]
+            delta = (big["peak_rss_mb"] - small["peak_rss_mb"]) / (big["chunks"] - small["chunks"]) * 1e5
+            out.add(Figure("memory", "RSS per 100k chunks (marginal)", delta, "MB",
+                           note="(full − 10k) peak RSS / chunks added"))
+    return out
+
+
+def _latency_figures(out: SectionResult, res: dict[str, Any], label: str) -> None:
+    full = label == "full corpus"
+    section = f"query @ {label}"
+    search = Stat(**res["search_ms"])
+    out.add(Figure.of(section, "search (hybrid, k=5)", search,
+                      target="≤ 20 ms" if full else "", met=search.median <= TARGETS["search_ms"] if full else None,
+                      note=f"{res['chunks']:,} chunks; query embedding {res['embed_query_ms']['median']:.1f} ms"))
+    out.add(Figure.of(section, "search dense only", Stat(**res["dense_ms"])))
+    out.add(Figure.of(section, "search lexical only", Stat(**res["lexical_ms"])))
+    ask = Stat(**res["ask_ms"])
+    out.add(Figure.of(section, "ask (extractive)", ask, target="≤ 150 ms" if full else "",
+                      met=ask.median <= TARGETS["ask_ms"] if full else None))
+    rss = res["peak_rss_mb"]
+    out.add(Figure("memory", f"peak RSS, search+ask @ {label}", rss, "MB", "1 process",
+                   "≤ 1 GB" if full else "", rss <= TARGETS["rss_mb"] if full else None,
+                   f"after open {res['rss_open_mb']:.0f} MB"))
+    per100k = res["index_bytes"] / res["chunks"] * 1e5 / 1e6
+    out.add(Figure("memory", f"index on disk @ {label}", res["index_bytes"] / 1e6, "MB",
+                   note=f"{per100k:.0f} MB per 100k chunks"))

@@ -1,6 +1,9 @@
 """Thread settings: FAISS (OpenMP), numpy/OpenBLAS (the USE forward pass) and the e5 engine on
 a 2-core machine. Single queries are timed with one and with two threads per library, alone
-and with two queries in flight at once (two chat users), to show oversubscription."""
+and with two queries in flight at once (two chat users), to show oversubscription.
+
+`threads_section` is the `threads` section of `communique bench`.
+"""
 from __future__ import annotations
 
 import functools
@@ -10,10 +13,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from communique.bench.context import SectionResult
 from communique.bench.latency import time_queries
+from communique.bench.report import Figure
 from communique.bench.stats import Stat
 
 if TYPE_CHECKING:
+    from communique.bench.context import BenchContext
     from communique.index.storage.local import LocalSnapshot
 
 
@@ -102,4 +108,30 @@ def threads_task(args: dict[str, Any]) -> dict[str, Any]:
             _ = e5.model  # loaded before timing
             out[f"e5_query_ms_{n}t"] = time_queries(e5.encode_query, queries[:20], passes=1).to_dict()
     out["numpy"] = np.__version__
+    return out
+
+
+def threads_section(ctx: BenchContext) -> SectionResult:
+    """FAISS/OpenBLAS thread settings on the main index, alone and with two queries in flight."""
+    from communique.bench.subprocess_task import run_task
+
+    index_dir = ctx.main_index()
+    ctx.log("thread settings…")
+    res = run_task("threads", {"index": str(index_dir), "queries": [q.search_text for q in ctx.queries[:40]],
+                               "passes": 1 if ctx.config.quick else 2, "e5": not ctx.config.quick})
+    out = SectionResult(details={"threads": res})
+    n = res["cores"]
+    s = "threads"
+    for key, name in (("faiss_query_ms", f"FAISS flat, one query ({res['faiss_vectors']:,} vectors)"),
+                      ("use_query_ms", "USE query embedding"), ("search_ms", "search (1 user)")):
+        one, many = Stat(**res[f"{key}_1t"]), Stat(**res[f"{key}_{n}t"])
+        out.add(Figure(s, name, f"{one.median:.2f} / {many.median:.2f} ms", note=f"1 / {n} threads"))
+    out.add(Figure(s, "USE batch embedding", f"{res['use_batch_per_s_1t']:.0f} / {res[f'use_batch_per_s_{n}t']:.0f} chunks/s",
+                   note=f"1 / {n} BLAS threads"))
+    one, many = res["search_2users_1t"], res[f"search_2users_{n}t"]
+    out.add(Figure(s, "search, 2 users at once", f"{one['latency_ms']['median']:.1f} / {many['latency_ms']['median']:.1f} ms",
+                   note=f"{one['queries_per_second']:.0f} / {many['queries_per_second']:.0f} queries/s; 1 / {n} threads"))
+    if "e5_query_ms_1t" in res:
+        out.add(Figure(s, "e5 query embedding", f"{res['e5_query_ms_1t']['median']:.1f} / {res[f'e5_query_ms_{n}t']['median']:.1f} ms",
+                       note=f"1 / {n} threads"))
     return out

@@ -4,6 +4,9 @@ The embedder-alone figure embeds exactly the texts the ingest embedded (read bac
 index the ingest built), in the ingest's batch size, so the ratio isolates what ingest adds:
 reading, cleaning, language detection, chunking, SQLite, BM25, FAISS, the manifest.
 Ingest and embedding runs are interleaved so load changes on the machine hit both alike.
+
+`throughput_section` is the `throughput` section of `communique bench` (with, in a full run,
+the full-corpus build's own rate and peak memory).
 """
 from __future__ import annotations
 
@@ -11,10 +14,15 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from communique.bench.context import TARGETS, SectionResult, keeping, pct
 from communique.bench.corpus import write_sample
+from communique.bench.report import Figure
 from communique.bench.stats import Stat, rates
+
+if TYPE_CHECKING:
+    from communique.bench.context import BenchContext
 
 
 @dataclass
@@ -101,3 +109,47 @@ def measure_throughput(corpus: Path, workdir: Path, embedder_name: str, *, tease
         overhead=Stat.of(paired, "ratio"), in_run_overhead=Stat.of(in_run, "ratio"),
         cpu_overhead=Stat.of(paired_cpu, "ratio"),
     )
+
+
+def throughput_section(ctx: BenchContext) -> SectionResult:
+    """Embedder alone vs whole ingest (use; e5 on a subset), and the full-corpus build's rate."""
+    cfg = ctx.config
+    out = SectionResult()
+    plans = [("use", cfg.throughput_sample, "")]
+    if not cfg.quick:
+        plans.append(("e5", cfg.e5_sample, "e5 on a subset (~15 chunks/s)"))
+    with keeping(out):
+        for name, (teasers, provincial), note in plans:
+            ctx.log(f"throughput {name}: {teasers} teasers + {provincial} provincial releases, {cfg.runs} run(s)…")
+            r = measure_throughput(ctx.corpus, ctx.tmp / "throughput", name, teasers=teasers, provincial=provincial,
+                                   runs=cfg.runs)
+            out.details.setdefault("throughput", {})[name] = r.to_dict()
+            section = f"ingest ({name})"
+            sample = (f"{r.chunks} chunks of {teasers + provincial} records, {r.mean_chars:.0f} chars; "
+                      f"{r.threads} embedding thread(s)")
+            out.add(Figure.of(section, "embedder alone", r.embed_rate, note=sample + (f"; {note}" if note else "")))
+            out.add(Figure.of(section, "whole ingest", r.ingest_rate))
+            inline = r.in_run_overhead.scaled(100.0, "%")
+            out.add(Figure.of(section, "ingest overhead", inline, target="≤ 10 %",
+                              met=inline.median <= TARGETS["overhead"] * 100,
+                              note="whole ingest vs its own embedding time (same run); separate "
+                                   f"embedding pass: {pct(r.overhead.median):.0f} % wall, "
+                                   f"{pct(r.cpu_overhead.median):.0f} % CPU"))
+        if not cfg.quick:
+            _full_build_figures(ctx, out)
+    return out
+
+
+def _full_build_figures(ctx: BenchContext, out: SectionResult) -> None:
+    build = ctx.ensure_full()
+    overhead = build.seconds / build.embed_seconds - 1 if build.embed_seconds else None
+    when = f"build of {build.built_at}" + (" (reused)" if build.reused else "")
+    out.add(Figure("ingest (use)", "full corpus ingest, default config", build.chunks_per_second,
+                   "chunks/s", "1 run", "≥ 100 chunks/s", build.chunks_per_second >= TARGETS["ingest_rate"],
+                   f"{build.chunks:,} chunks in {build.seconds:.0f} s; {when}"))
+    if overhead is not None:
+        out.add(Figure("ingest (use)", "full corpus ingest overhead", pct(overhead), "%", "1 run",
+                       "≤ 10 %", overhead <= TARGETS["overhead"], "IngestReport.embed_seconds"))
+    if build.peak_rss_mb:
+        out.add(Figure("memory", "peak RSS, full corpus ingest", build.peak_rss_mb, "MB", "1 run",
+                       note=f"{build.chunks:,} chunks"))

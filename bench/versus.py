@@ -5,6 +5,9 @@ Recall is counted per announcement: a gold release's translation (same `pair_id`
 corpus) counts, and several chunks of one announcement count once. The recipe is given the
 benefit of that deduplication: it fetches 25 chunks and keeps its first 5 announcements
 (`recall@5`); `recall@5 plain` is what its k=5 chunks alone hold.
+
+`versus_section` is the `versus` section of `communique bench`: its build of ours becomes the
+~10k-chunk index the later sections reuse.
 """
 from __future__ import annotations
 
@@ -12,11 +15,16 @@ import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
+from communique.bench.context import SHARED_PROVINCIAL, SectionResult, keeping
 from communique.bench.corpus import Query, pair_map
 from communique.bench.latency import time_interleaved
+from communique.bench.report import Figure
 from communique.bench.stats import Stat
+
+if TYPE_CHECKING:
+    from communique.bench.context import BenchContext
 
 K = 5
 BASELINE_FETCH = 25
@@ -144,3 +152,67 @@ def measure_versus(sources: list[Path], queries: list[Query], workdir: Path, *, 
         ingest_ratio=Stat.of(ratios, "ratio"), ours_search_ms=lat["ours"], baseline_search_ms=lat["langchain"],
         baseline_search_1t_ms=lat["langchain_1t"], recall=recall, questions=counts, index_dir=str(ours_dir),
     )
+
+
+def versus_section(ctx: BenchContext) -> SectionResult:
+    """Ours vs the plain LangChain recipe on the shared evaluation corpus (quick: ours reused)."""
+    from communique.bench.indexes import current_build, stamp_for
+    from communique.evals.shared_corpus import shared_sources
+
+    cfg = ctx.config
+    sources = shared_sources(ctx.corpus, ctx.tmp / "shared-src", SHARED_PROVINCIAL)
+    stamp = stamp_for(ctx.shared_sources(), "use", SHARED_PROVINCIAL)  # before building: the code built
+    reuse = None
+    if cfg.quick:
+        recorded = current_build(ctx.shared_index, stamp)
+        if recorded is not None:
+            reuse = (ctx.shared_index, recorded.seconds, recorded.chunks)
+            ctx.builds["shared"] = recorded
+    ctx.log(f"ours vs LangChain recipe on the shared corpus, {cfg.runs} build(s) each"
+            + (" (ours: the recorded build of the reused index)" if reuse else "") + "…")
+    result = measure_versus(sources, ctx.queries, ctx.tmp, runs=cfg.runs, passes=cfg.passes,
+                            keep_index=ctx.shared_index, reuse=reuse)
+    if reuse is None:
+        _stamp_shared(ctx, result, stamp)
+    out = SectionResult(details={"versus": result.to_dict()})
+    with keeping(out):
+        _versus_figures(out, result, reused=reuse is not None)
+    return out
+
+
+def _versus_figures(out: SectionResult, result: VersusResult, *, reused: bool) -> None:
+    section = "vs LangChain"
+    add = out.add
+    add(Figure(section, "chunks (ours / recipe)", f"{result.ours_chunks:,} / {result.baseline_chunks:,}",
+               note="ours ~200 tokens + title; recipe 1000/200 characters"))
+    add(Figure.of(section, "ingest time, ours", result.ours_ingest_s, note="recorded build, not this run" if reused else ""))
+    add(Figure.of(section, "ingest time, recipe", result.baseline_ingest_s))
+    add(Figure.of(section, "ingest time ratio ours/recipe", result.ingest_ratio,
+                  note="ours also cleans, pairs, builds BM25 + SQLite"))
+    add(Figure.of(section, "search latency, ours", result.ours_search_ms, note="hybrid, k=5"))
+    add(Figure.of(section, "search latency, recipe", result.baseline_search_ms, note="FAISS default threads"))
+    add(Figure.of(section, "search latency, recipe (1 thread)", result.baseline_search_1t_ms))
+    add(Figure(section, "search latency ratio ours/recipe", result.latency_ratio, "×"))
+    kinds = sorted(k for k in result.recall if k != "all") + ["all"]
+    for kind in kinds:
+        r = {name: value or 0.0 for name, value in result.recall[kind].items()}
+        add(Figure(section, f"recall@5 {kind} (n={result.questions[kind]})",
+                   f"{r['ours']:.3f} vs {r['langchain']:.3f} ({r['langchain_plain']:.3f} plain k=5)",
+                   target="ours > recipe", met=r["ours"] > r["langchain"],
+                   note=f"ratio {r['ours'] / r['langchain']:.2f}" if r["langchain"] else ""))
+
+
+def _stamp_shared(ctx: BenchContext, result: VersusResult, stamp: dict[str, Any]) -> None:
+    """The versus build of ours is the shared index: record it so later runs may reuse it."""
+    import json
+    import time
+    from dataclasses import asdict
+
+    from communique.bench.indexes import BuildInfo, stamp_path
+
+    build = BuildInfo(index_dir=str(ctx.shared_index), chunks=result.ours_chunks, releases=0,
+                      seconds=result.ours_ingest_s.median, embed_seconds=0.0, peak_rss_mb=None,
+                      built_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
+    stamp_path(ctx.shared_index).write_text(json.dumps({"stamp": stamp, "build": asdict(build)}, indent=1),
+                                            encoding="utf-8")
+    ctx.builds["shared"] = build

@@ -16,7 +16,7 @@ from communique.bench.subprocess_task import MARKER
 
 
 def _tasks() -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
-    from communique.bench import indexes, profiling, queries, scale, threads
+    from communique.bench import indexes, profiling, queries, scale, search_modes, threads
 
     return {
         "ingest": indexes.ingest_task,
@@ -25,6 +25,7 @@ def _tasks() -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
         "scale": scale.scale_task,
         "threads": threads.threads_task,
         "profile": profiling.profile_task,
+        "search_modes": search_modes.search_modes_task,
     }
 
 
