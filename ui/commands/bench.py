@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-SECTIONS = ("versus", "throughput", "latency", "coldstart", "threads", "profile", "scale")
+SECTIONS = ("versus", "throughput", "latency", "search-modes", "coldstart", "threads", "profile", "scale", "pgvector", "postgres")
 
 
 def register(subparsers) -> None:
