@@ -21,12 +21,12 @@ from communique.assistant.extractive import idf_lookup, score, select
 from communique.assistant.followup import Resolution, normalise_history, resolve
 from communique.assistant.models import Answer, Draft
 from communique.assistant.overview import wants_overview
+from communique.assistant.quantities import asked_noun
 from communique.assistant.question import MAX_QUESTION_CHARS, analyse
 from communique.assistant.render import message
 from communique.assistant.semantic import SentenceSimilarity, rerank_cross_language
 from communique.assistant.signals import compute_signals
 from communique.assistant.terms import question_terms
-from communique.assistant.values import asked_noun
 from communique.index.models import Hit
 from communique.index.searcher import Searcher
 

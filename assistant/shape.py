@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from communique.assistant.convert import format_day, localize
 from communique.assistant.models import Citation, Lead
+from communique.assistant.quantities import asked_noun
 from communique.assistant.text import fold, stem, tokenize
-from communique.assistant.values import asked_noun, find_value, full_name, people_in
+from communique.assistant.values import find_value, full_name, people_in
 from communique.index.models import Release
 
 VALUE_KINDS = ("amount", "count", "date", "place", "person", "duration", "who_said")

@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass
 
 from communique.assistant.cues import ADDRESS, DATE, DATELINE, NAMED_PERSON
-from communique.assistant.glossary import equivalents
-from communique.assistant.text import fold, stem
+from communique.assistant.quantities import counts_of_noun, of_another_year
+from communique.assistant.text import fold
 from communique.index.calendar import MONTH_NAMES
-from communique.index.text import STOPWORDS
 
 _NUM = r"(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _SCALE_EN = r"(?:million|billion|trillion|thousand)"
@@ -108,12 +107,12 @@ def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = 
     """
     spans = _candidates(kind, text, lead=lead)
     if years and kind in ("amount", "count"):
-        spans = [s for s in spans if not _of_another_year(text, s[0], years)]
+        spans = [s for s in spans if not of_another_year(text, s[0], years)]
     if exclude and kind in ("place", "person"):
         # a value the question already names is not its answer ("Where in Squamish …?" → not "Squamish")
         spans = [s for s in spans if fold(s[2]) not in exclude and fold(s[2]).split()[-1] not in exclude.split()]
     if noun and kind == "count":
-        spans = [s for s in spans if _counts(s, text, noun)]
+        spans = [s for s in spans if counts_of_noun(s, text, noun)]
     if not spans:
         return None
 
@@ -307,43 +306,3 @@ def full_name(name: str, release_text: str) -> str:
         if first:
             return " ".join(first + [surname])
     return name
-
-
-_HOW_MANY = re.compile(r"\bhow\s+many\s+(?:new\s+|more\s+|additional\s+)?([a-z][\w\-]*)|\bcombien\s+(?:de\s+|d')(?:nouveaux\s+|nouvelles\s+)?([a-z][\w\-]*)")
-
-
-def asked_noun(question: str) -> str | None:
-    """"How many seats …?" → "seat": the count must be of that thing."""
-    m = _HOW_MANY.search(fold(question).replace("’", "'"))
-    if not m:
-        return None
-    return stem(m.group(1) or m.group(2))
-
-
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def _of_another_year(text: str, start: int, years: tuple[str, ...]) -> bool:
-    """The nearest year before the value, in its sentence, is not an asked one ("… the 2024 EI premium
-    rate of $1.66 for employees and $2.32 for employers" for the 2025 rate)."""
-    found = _YEAR.findall(text[max(0, start - 120):start])
-    return bool(found) and found[-1] not in years
-
-
-_COUNT_LINKS = frozenset({"de", "d", "des", "du", "of", "million", "millions", "new", "nouveaux", "nouvelles"})
-_UNIT_NAMES = {"km": "kilom", "kilom": "km", "ha": "hecta", "hecta": "ha"}  # "how many km" → "42 kilomètres"
-
-
-def _counts(span: tuple[int, int, str], text: str, noun: str) -> bool:
-    """Is this number a count of `noun` (a stem)? "95-seat", "67 new rental homes", "3.9 million masks"."""
-    a, b, value = span
-    digit = re.search(r"\d", text[a:b])
-    window = fold(text[a + (digit.start() if digit else 0) : min(len(text), b + 40)])  # from the number on
-    words = []
-    for word in re.findall(r"[a-z][a-z\-]*", window)[:6]:
-        if word in STOPWORDS and word not in _COUNT_LINKS:
-            break  # "Highway 9 also gets people working when jobs …": the count ended before "also"
-        words.append(word)
-    wanted = {noun[:5]} | ({_UNIT_NAMES[noun[:5]]} if noun[:5] in _UNIT_NAMES else set())
-    wanted |= {other[:5] for other in equivalents(noun) if len(other) >= 3}  # « emplois » counted as "jobs"
-    return any(stem(w).startswith(x) or stem(w.split("-")[-1]).startswith(x) for w in words for x in wanted)

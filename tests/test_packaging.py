@@ -63,7 +63,7 @@ def test_the_wheel_adds_one_top_level_name(wheel):
 def test_the_wheel_carries_the_code_and_data_the_product_reads(wheel):
     names = set(wheel.namelist())
     for expected in ("communique/__init__.py", "communique/index/retriever.py", "communique/ui/cli.py",
-                     "communique/ui/style.css", "communique/assistant/abstain_model.json",
+                     "communique/ui/style.css", "communique/assistant/abstain_model.json", "communique/assistant/glossary.txt",
                      "communique/index/storage/postgres.py", "communique/ingest/readers/jsonl.py"):
         assert expected in names, expected
     entry = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))

@@ -1,0 +1,51 @@
+"""What a number in a sentence is *of*: a count of the asked thing ("how many jobs?" → "755 jobs",
+not "Highway 9"), a value of the asked year ("the 2025 rate" → not "the 2024 rate of $1.66").
+
+Split from `values.py`, which finds the values; these checks decide which of them may answer.
+"""
+from __future__ import annotations
+
+import re
+
+from communique.assistant.glossary import equivalents
+from communique.assistant.text import fold, stem
+from communique.index.text import STOPWORDS
+
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(?:new\s+|more\s+|additional\s+)?([a-z][\w\-]*)|\bcombien\s+(?:de\s+|d')(?:nouveaux\s+|nouvelles\s+)?([a-z][\w\-]*)")
+
+
+def asked_noun(question: str) -> str | None:
+    """"How many seats …?" → "seat": the count must be of that thing."""
+    m = _HOW_MANY.search(fold(question).replace("’", "'"))
+    if not m:
+        return None
+    return stem(m.group(1) or m.group(2))
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def of_another_year(text: str, start: int, years: tuple[str, ...]) -> bool:
+    """The nearest year before the value, in its sentence, is not an asked one ("… the 2024 EI premium
+    rate of $1.66 for employees and $2.32 for employers" for the 2025 rate)."""
+    found = _YEAR.findall(text[max(0, start - 120):start])
+    return bool(found) and found[-1] not in years
+
+
+_COUNT_LINKS = frozenset({"de", "d", "des", "du", "of", "million", "millions", "new", "nouveaux", "nouvelles"})
+_UNIT_NAMES = {"km": "kilom", "kilom": "km", "ha": "hecta", "hecta": "ha"}  # "how many km" → "42 kilomètres"
+
+
+def counts_of_noun(span: tuple[int, int, str], text: str, noun: str) -> bool:
+    """Is this number a count of `noun` (a stem)? "95-seat", "67 new rental homes", "3.9 million masks"."""
+    a, b, value = span
+    digit = re.search(r"\d", text[a:b])
+    window = fold(text[a + (digit.start() if digit else 0) : min(len(text), b + 40)])  # from the number on
+    words = []
+    for word in re.findall(r"[a-z][a-z\-]*", window)[:6]:
+        if word in STOPWORDS and word not in _COUNT_LINKS:
+            break  # "Highway 9 also gets people working when jobs …": the count ended before "also"
+        words.append(word)
+    wanted = {noun[:5]} | ({_UNIT_NAMES[noun[:5]]} if noun[:5] in _UNIT_NAMES else set())
+    wanted |= {other[:5] for other in equivalents(noun) if len(other) >= 3}  # « emplois » counted as "jobs"
+    return any(stem(w).startswith(x) or stem(w.split("-")[-1]).startswith(x) for w in words for x in wanted)
