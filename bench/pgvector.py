@@ -34,7 +34,7 @@ class PgVectorSpec:
     size: int = 1_000_000
     ef_search: list[int] = field(default_factory=lambda: [40, 64, 100, 200, 400, 800])
     nprobe: list[int] = field(default_factory=lambda: [16, 32, 64, 128])
-    m: int = 16
+    m: int = 16  # pgvector's defaults, what `pg_schema.ddl` creates; at 1M the target needs 32 / 128
     ef_construction: int = 64
     maintenance_work_mem: str = "8GB"
     parallel_workers: int = 1
