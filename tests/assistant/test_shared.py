@@ -27,16 +27,17 @@ def _pair_key(release_id: str) -> str:
 @pytest.mark.parametrize(
     "item_id",
     [
-        "g001", "g002",  # English question, English text
+        "g002", "g004",  # English question, English text
         "g020", "g021",  # French, French
         "g036", "g052",  # English question, answer only in the French seed release
-        "g105",  # French question, answer only in an English provincial release (g110, the other one, now
-                 # says "not found": confidence 0.32 under the cross-language threshold 0.35 — measured, kept)
-        "g132", "g141", "g142",  # follow-ups, EN and FR
+        "g261",  # French question, answer only in an English provincial release
+        "g133", "g141", "g146",  # follow-ups, EN and FR
     ],
 )
 def test_golden_questions_are_answered_with_their_facts_and_sources(shared_assistant, golden, item_id):
+    """Dev items only: a test pinned to a held-out question would make it a tuning target."""
     item = golden[item_id]
+    assert item.split == "dev", f"{item_id} is in the {item.split} split"
     answer = shared_assistant.ask(item.question, history=item.history or None)
     assert not answer.abstained, answer.text
     assert answer.language == item.lang
