@@ -21,6 +21,7 @@ postings of the query's terms, as the local index does.
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from typing import Any
@@ -32,7 +33,25 @@ from communique.index.errors import IndexCorrupted, IndexNotFound, IndexProblem
 SCHEMA_VERSION = 1
 OPEN = 2_147_483_647  # gen_to of a row not replaced yet
 KEEP_PREVIOUS = 1  # generations kept readable behind the current one, as in the local folder
-EF_SEARCH = 200  # HNSW candidate list: above the retriever's 2 x 60 candidates per language
+
+
+def _setting(name: str, default: int, low: int, high: int) -> int:
+    """An integer server-side setting from the environment, checked (it is written into SQL)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ValueError(f"{name}={raw!r}: expected a whole number from {low} to {high}")
+    return int(raw)
+
+
+# HNSW candidate list: above the retriever's 2 x 60 candidates per language.
+EF_SEARCH = _setting("COMMUNIQUE_PG_EF_SEARCH", 200, 10, 1000)
+# HNSW graph settings, used when the indexes are created. pgvector's defaults (16, 64) give recall@10
+# 0.87 at ef_search 200 on 1M vectors here; m=32, ef_construction=128 give 0.955 at ef_search 100 in
+# 4.8 ms, for a 2.7x longer build (`communique bench --only pgvector`, docs/deployment.md).
+HNSW_M = _setting("COMMUNIQUE_PG_HNSW_M", 16, 2, 100)
+HNSW_EF_CONSTRUCTION = _setting("COMMUNIQUE_PG_HNSW_EF_CONSTRUCTION", 64, 4, 1000)
 POOL_MAX = 8
 GROUPS = ("en", "fr", "other")
 
@@ -54,7 +73,7 @@ def display_uri(uri: str) -> str:
 def ddl(dim: int) -> str:
     hnsw = "\n".join(
         f"CREATE INDEX IF NOT EXISTS passages_hnsw_{g} ON passages USING hnsw (embedding vector_ip_ops) "
-        f"WHERE grp = '{g}';" for g in GROUPS
+        f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION}) WHERE grp = '{g}';" for g in GROUPS
     )
     return f"""
 CREATE EXTENSION IF NOT EXISTS vector;
