@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from communique.bench.stats import Stat
+from communique.index.storage.pg_schema import HNSW_EF_CONSTRUCTION, HNSW_M
 
 TARGET_P50_MS = 10.0
 TARGET_RECALL = 0.95
@@ -34,8 +35,8 @@ class PgVectorSpec:
     size: int = 1_000_000
     ef_search: list[int] = field(default_factory=lambda: [40, 64, 100, 200, 400, 800])
     nprobe: list[int] = field(default_factory=lambda: [16, 32, 64, 128])
-    m: int = 16  # pgvector's defaults, what `pg_schema.ddl` creates; at 1M the target needs 32 / 128
-    ef_construction: int = 64
+    m: int = HNSW_M  # what `pg_schema.ddl` creates (32 / 128); pgvector's own defaults 16 / 64 miss at 1M
+    ef_construction: int = HNSW_EF_CONSTRUCTION
     maintenance_work_mem: str = "8GB"
     parallel_workers: int = 1
     storage_plain: bool = True
