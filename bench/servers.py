@@ -112,12 +112,18 @@ def dask_cluster(workers: int = 2, *, timeout: float = 90.0) -> Iterator[str]:
         for client in list(dask_embedding._CLIENTS.values()):  # the ingest's cached client to this cluster
             client.close()
         dask_embedding._CLIENTS.clear()
-        for proc in reversed(procs):
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        stop_process_groups(procs)
+
+
+def stop_process_groups(procs: list[subprocess.Popen], timeout: float = 20.0) -> None:
+    """Stop processes started with `start_new_session=True` and their children: TERM to each group
+    (the last started first), then KILL whatever has not ended within `timeout`."""
+    for proc in reversed(procs):
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from communique.bench.servers import stop_process_groups
 from tests.conftest import REPO_ROOT, SAMPLES
 
 pytest.importorskip("distributed", reason="the `dask` extra (dask[distributed]) is not installed")
@@ -49,14 +50,7 @@ def cluster():
             client.wait_for_workers(2, timeout=60)
         yield {"address": address, "env": env, "procs": procs}
     finally:
-        for proc in reversed(procs):
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        stop_process_groups(procs, timeout=15)
 
 
 def test_ingest_through_dask_stores_the_same_vectors_as_a_local_run(cluster, tmp_path):
