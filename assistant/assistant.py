@@ -21,7 +21,7 @@ from communique.assistant.extractive import idf_lookup, score, select
 from communique.assistant.followup import Resolution, normalise_history, resolve
 from communique.assistant.models import Answer, Draft
 from communique.assistant.overview import wants_overview
-from communique.assistant.quantities import asked_noun
+from communique.assistant.quantities import asked_noun, years_in
 from communique.assistant.question import MAX_QUESTION_CHARS, analyse
 from communique.assistant.render import message
 from communique.assistant.semantic import SentenceSimilarity, rerank_cross_language
@@ -188,7 +188,7 @@ class Assistant:
         kinds = q.kinds or (q.kind,)
         score(sentences, terms, kinds, q.lang, releases, until=q.until,
               count_noun=asked_noun(q.text) if "count" in kinds else None,
-              years=tuple(re.findall(r"\b(?:19|20)\d\d\b", q.text)))
+              years=years_in(q.text))
         similarity = SentenceSimilarity(q.text if not resolution.is_followup else resolution.query,
                                         getattr(self.retriever, "embedder", None))
         rerank_cross_language(sentences, q.lang, similarity)

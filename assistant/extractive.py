@@ -122,10 +122,10 @@ def _cues(text: str, kinds: tuple[str, ...], count_noun: str | None, years: tupl
           asked_people: frozenset[str]) -> dict[str, float]:
     """How well `text` holds each kind asked; a pattern's match that cannot be the answer counts half."""
     cues = {k: cue_strength(k, text) for k in kinds}
-    if cues.get("amount", 0.0) >= 1.0 and find_value("amount", text, 0) is None:
-        cues["amount"] = 0.5  # only a rate's unit ("every $100"): no amount to answer with
-    if years and cues.get("amount", 0.0) >= 1.0 and find_value("amount", text, 0, years=years) is None:
-        cues["amount"] = 0.5  # "the rate for 2025": only 2024's amounts here
+    if cues.get("amount", 0.0) >= 1.0 and find_value("amount", text, 0, years=years) is None:
+        # only a rate's unit ("every $100"): no amount to answer with; or, for "the rate for 2025",
+        # only 2024's amounts here
+        cues["amount"] = 0.5
     if count_noun and cues.get("count", 0.0) >= 1.0 and find_value("count", text, 0, noun=count_noun) is None:
         cues["count"] = 0.5  # "how many jobs?": "Highway 3" holds a number, not a count of jobs
     if asked_people and cues.get("person", 0.0) >= 1.0 and _only_asked_people(text, asked_people):

@@ -25,6 +25,11 @@ def asked_noun(question: str) -> str | None:
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
+def years_in(text: str) -> tuple[str, ...]:
+    """The years a question names ("the rate for 2025" → ("2025",)), for `of_another_year`."""
+    return tuple(_YEAR.findall(text))
+
+
 def of_another_year(text: str, start: int, years: tuple[str, ...]) -> bool:
     """The nearest year before the value, in its sentence, is not an asked one ("… the 2024 EI premium
     rate of $1.66 for employees and $2.32 for employers" for the 2025 rate)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from communique.assistant.convert import format_day, localize
 from communique.assistant.models import Citation, Lead
-from communique.assistant.quantities import asked_noun
+from communique.assistant.quantities import asked_noun, years_in
 from communique.assistant.text import fold, stem, tokenize
 from communique.assistant.values import find_value, full_name, people_in
 from communique.index.models import Release
@@ -52,7 +52,7 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
     if kind == "person" and _DEPARTMENT.search(fold(question)):
         return _department(cited)
     in_question = fold(question)
-    years = tuple(re.findall(r"\b(?:19|20)\d\d\b", question))
+    years = years_in(question)
     for item in sorted(cited, key=lambda c: -c.score):
         c = item.citation
         if value_kind == "date" and _ANNOUNCED.search(question) and item.release.date and (

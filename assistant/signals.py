@@ -28,15 +28,13 @@ VALUE_KINDS = ("amount", "count", "date", "place", "person")
 _TITLE_CACHE: dict[str, frozenset[str]] = {}
 
 
-def _specifics_present(chosen: list[Sentence], terms: Terms, releases: dict[str, Release],
-                       release_of: Callable[[str], Release | None], cross: bool) -> tuple[float, float, float]:
+def _specifics_present(chosen: list[Sentence], terms: Terms, cited: list[Release],
+                       cross: bool) -> tuple[float, float, float]:
     """Shares of the question's specifics (names, numbers) in the cited releases and in the cited
     sentences, and whether every number is in the releases: (found, in_sentences, numbers_present)."""
     if not terms.specifics:
         return 1.0, 1.0, 1.0
-    texts = [releases[rid] for rid in {s.release_id for s in chosen} if rid in releases]
-    texts += [r for r in (release_of(t) for t in {t for s in chosen for t in s.hit.translations}) if r]
-    indexes = [word_index(r) for r in texts]
+    indexes = [word_index(r) for r in cited]
     # A name counts as present when most of its words are ("Nouveau-Brunswick" for "New Brunswick");
     # across languages, where a translated name keeps only some words, when any of them is.
     need = (lambda group: 1) if cross else (lambda group: max(1, len(group) / 2))
@@ -80,7 +78,8 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         context |= sent.matched
         context |= {s for s in terms.weights if s in _title_stems(sent.hit.title)}
     context_coverage = sum(w for s, w in focus_weights.items() if s in context) / focus_total
-    found, in_sentences, numbers_present = _specifics_present(chosen, terms, releases, release_of, cross)
+    cited = _cited_releases(chosen, releases, release_of)  # with their translations, read once
+    found, in_sentences, numbers_present = _specifics_present(chosen, terms, cited, cross)
     coverage = best.focus_coverage
     followup = bool(set(terms.subject_weights) - set(terms.focus))
     if followup:
@@ -98,11 +97,10 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         whole_year = mention.date_from[5:] == "01-01" and mention.date_to[5:] == "12-31"
         if not any(mentions_range(s.text, mention.date_from, mention.date_to)
                    or _dated(releases.get(s.release_id), mention.date_from, mention.date_to) for s in chosen) and not (
-                whole_year and any(word_index(r).has(mention.date_from[:4])
-                                   for r in _cited_releases(chosen, releases, release_of))):
+                whole_year and any(word_index(r).has(mention.date_from[:4]) for r in cited)):
             dates_present = 0.0
     return Signals(
-        rarest_absent=_rarest_absent(focus_weights, terms, _cited_releases(chosen, releases, release_of)),
+        rarest_absent=_rarest_absent(focus_weights, terms, cited),
         dates_present=dates_present,
         coverage=round(coverage, 4),
         context_coverage=round(context_coverage, 4),

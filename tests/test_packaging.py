@@ -10,12 +10,10 @@ import subprocess
 import sys
 import tomllib
 import zipfile
-from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ("index", "ingest", "assistant", "evals", "bench", "ui")
+from tests.test_imports import LAYERS, REPO_ROOT
 
 
 def packages_on_disk() -> set[str]:

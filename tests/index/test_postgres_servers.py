@@ -13,12 +13,11 @@ import pytest
 
 from communique.index import snapshots
 from communique.ingest.pipeline import ingest_paths
-from tests.conftest import REPO_ROOT, SAMPLES
+from tests.conftest import REPO_ROOT
+from tests.index.test_postgres import RECORDS
 from tests.ui.conftest import start_app, stop_app
 
 gradio_client = pytest.importorskip("gradio_client")
-RECORDS = [json.loads(line) for line in (SAMPLES / "releases.jsonl").read_text(encoding="utf-8").splitlines()
-           if line.strip()]
 QUESTIONS = ["How much will Nova Scotia small craft harbours receive?", "What is the 2025 EI premium rate?",
              "Combien le Canada et l'Alberta investissent-ils dans l'équipement de lutte contre les feux de forêt ?"]
 

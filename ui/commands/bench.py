@@ -11,6 +11,9 @@ import json
 import sys
 from pathlib import Path
 
+# Written out, not imported from communique.bench: every `communique` command registers its parser at
+# start-up, and the bench modules must not load for `communique ask` (tests/bench/test_bench_cli.py
+# keeps the two lists equal).
 SECTIONS = ("versus", "throughput", "latency", "search-modes", "coldstart", "threads", "profile", "scale", "pgvector", "postgres")
 
 
