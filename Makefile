@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install install-test install-browser install-llama lint demo serve test test-fast test-huge test-reliability eval eval-samples calibrate check-golden bench clean help
+.PHONY: install install-dictionary install-test install-browser install-llama lint demo serve test test-fast test-huge test-reliability eval eval-samples calibrate check-golden bench clean help
 
 help:
 	@echo "make install | demo | test | test-fast | lint | eval | bench | check-golden | clean"
@@ -22,7 +22,15 @@ $(VENV)/.core: pyproject.toml
 	$(PIP) install -q -e .
 	touch $@
 
-install: $(VENV)/.core  ## the product: ingest, index, assistant, chat
+install: $(VENV)/.core install-dictionary  ## the product: ingest, index, assistant, chat
+
+# apt-get, refreshing the package lists first unless another target just did (a fresh machine has none).
+APT_INSTALL := { find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null | grep -q . || \
+  apt-get update -qq; } && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
+install-dictionary:  ## FreeDict's French-English dictionaries (Debian): cross-language word matching
+	@test -f /usr/share/dictd/freedict-fra-eng.index -a -f /usr/share/dictd/freedict-eng-fra.index || \
+	  { $(APT_INSTALL) --no-install-recommends dict-freedict-fra-eng dict-freedict-eng-fra >/dev/null; }
 
 $(VENV)/.test: $(VENV)/.core pyproject.toml
 	$(PIP) install -q -e ".[test,lint,st,llm,bench,pg,dask,llama]" "torch==2.13.0"
@@ -52,11 +60,11 @@ $(VENV)/.llama: $(LLAMA_WHEELS)/.built
 install-llama: $(VENV)/.llama
 
 install-browser:  ## Debian's chromium for the browser tests (Playwright drives it; no browser download)
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x /usr/bin/chromium || { $(APT_INSTALL) chromium >/dev/null; }
 
-install-test: $(VENV)/.test install-browser
+install-test: $(VENV)/.test install-dictionary install-browser
 
-$(INDEX)/CURRENT: $(VENV)/.core $(shell find samples -type f 2>/dev/null)
+$(INDEX)/CURRENT: $(VENV)/.core $(shell find samples -type f 2>/dev/null) | install-dictionary
 	$(BIN)/communique ingest samples --index $(INDEX)
 
 demo: $(INDEX)/CURRENT  ## install, ingest the bundled samples, open the chat

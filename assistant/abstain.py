@@ -127,7 +127,15 @@ def gated(s: Signals) -> bool:
     ("the rate for 2026"), or fewer than half of its names and numbers present ("in Whistler", "Jean
     Chrétien"), or a date named as content ("as of June 30, 2024") said in no cited sentence and not
     the release's own date: a near miss whatever the topic overlap says."""
-    return s.numbers_present < 1.0 or s.dates_present < 1.0 or (s.n_specifics > 0 and s.specifics < 0.5)
+    return (s.numbers_present < 1.0 or s.dates_present < 1.0 or (s.n_specifics > 0 and s.specifics < 0.5)
+            or _no_word_in_common(s))
+
+
+def _no_word_in_common(s: Signals) -> bool:
+    """A sentence in the asker's language sharing no word with the question, even with its release's
+    title: whatever the model extrapolates from "no names asked", it is not evidence. (Across languages
+    words rarely match, so the semantic signal decides there.)"""
+    return not s.cross_language and s.coverage <= 0.0 and s.context_coverage <= 0.0
 
 
 def should_abstain(s: Signals, policy: Policy = Policy()) -> bool:

@@ -70,8 +70,18 @@ def collect(assistant: Any, items: Sequence[GoldenItem]) -> list[Example]:
     return out
 
 
+# The direction each signal may push: more evidence never lowers the confidence, a missing word never
+# raises it. Unconstrained, a fit on ~250 questions gave the cross-language model a negative weight on
+# the passage's similarity and the same-language one a confidence of 0.83 with no evidence at all.
+SIGNS = {"coverage": 1, "context_coverage": 1, "specifics": 1, "sentence_specifics": 1, "dense": 1, "semantic": 1,
+         "cue": 1, "kind_value": 1, "followup": 0, "rarest_absent": -1}
+
+
 def fit(examples: Sequence[Example], *, l2: float = 0.3, steps: int = 3000, rate: float = 0.5) -> Model:
-    """Logistic regression (full-batch gradient descent, L2 on the weights), wrong answers weighted ×2."""
+    """Logistic regression (full-batch projected gradient descent, L2 on the weights, each weight kept
+    to its sign in SIGNS), wrong answers weighted ×2. Over five reshuffled 5-fold splits of the dev split,
+    `l2` from 0.3 to 30 cost the same (0.219–0.223 per question), 100 more (0.262); from 10 up the
+    same-language model flattens to "answer unless gated", so the lightest stays."""
     usable = [e for e in examples if e.values is not None and not e.gated]
     if not usable:
         return Model(0.0, {}, 0.5)
@@ -79,12 +89,14 @@ def fit(examples: Sequence[Example], *, l2: float = 0.3, steps: int = 3000, rate
     y = np.array([1.0 if e.correct else 0.0 for e in usable])
     sample_weight = np.where(y == 1.0, 1.0, WRONG_COST)
     w = np.zeros(x.shape[1])
+    signs = np.array([SIGNS.get(f, 0) for f in FEATURES])
     b = 0.0
     n = sample_weight.sum()
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w + b, -30, 30)))
         g = (p - y) * sample_weight
         w -= rate * ((x.T @ g) / n + l2 * w / len(usable))
+        w = np.where(signs > 0, np.maximum(w, 0.0), np.where(signs < 0, np.minimum(w, 0.0), w))
         b -= rate * g.sum() / n
     model = Model(round(float(b), 4), {f: round(float(v), 4) for f, v in zip(FEATURES, w)}, 0.5)
     return Model(model.bias, model.weights, best_threshold(model, examples))

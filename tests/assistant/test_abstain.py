@@ -69,3 +69,11 @@ def test_policy_thresholds_are_settable():
     assert should_abstain(STRONG, Policy(threshold=0.9999))
     assert not should_abstain(replace(STRONG, coverage=0.3), Policy(threshold=0.0))
     assert 0.0 <= confidence(STRONG) <= 1.0
+
+
+def test_a_same_language_sentence_sharing_no_word_with_the_question_is_gated():
+    """Whatever the fitted model says about "no names asked" (specifics = 1), no word in common is no evidence."""
+    assert gated(NOTHING)
+    assert not gated(replace(NOTHING, coverage=0.1))
+    assert not gated(replace(NOTHING, context_coverage=0.2))  # the title shares the question's words
+    assert not gated(replace(NOTHING, cross_language=True))  # across languages the semantic signal decides

@@ -1,0 +1,92 @@
+"""A general French ↔ English dictionary, read from the FreeDict files Debian installs
+(`dict-freedict-fra-eng`, `dict-freedict-eng-fra`, ~8,500 headwords each), as a second source of
+equivalents after the hand-written glossary.
+
+Why: the glossary was written from the questions we could read; the words of questions nobody has
+written yet are not in it (held-out split: cross-language questions answered about half as well as
+same-language ones). A general dictionary is noisier — « place » is "square" as well as "seat" —
+so words with many senses are left out and a dictionary match counts less than a glossary match.
+
+The files are dictd's: `NAME.index` lines "headword<TAB>offset<TAB>length" (base-64 numbers) into
+the gzip'd `NAME.dict.dz`, whose entries are a headword line then translation lines ("1. lower,
+reduce"). They are data: nothing in them is executed. Absent files mean an empty dictionary.
+"""
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from communique.assistant.text import fold, stem, tokenize
+
+log = logging.getLogger(__name__)
+
+# Where Debian puts dictd's files (`make install` installs the two packages); empty: no dictionary.
+DICTIONARY_DIR = os.environ.get("COMMUNIQUE_DICTIONARY_DIR", "/usr/share/dictd")
+PAIRS = ("fra-eng", "eng-fra")
+MAX_SENSES = int(os.environ.get("COMMUNIQUE_DICTIONARY_SENSES", "4"))  # more: too ambiguous to match on
+_B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+_NUMBERING = re.compile(r"^\s*\d+\.\s*")
+
+
+def _number(text: str) -> int:
+    value = 0
+    for char in text:
+        value = value * 64 + _B64[char]
+    return value
+
+
+def read_pair(directory: Path, pair: str) -> list[tuple[str, list[str]]]:
+    """(headword, translations) of one FreeDict pair; [] when its files are absent or unreadable."""
+    index, data_file = directory / f"freedict-{pair}.index", directory / f"freedict-{pair}.dict.dz"
+    try:
+        data = gzip.open(data_file).read()
+        lines = index.read_text(encoding="utf-8").splitlines()
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        if not isinstance(exc, FileNotFoundError):
+            log.warning("%s: dictionary not read: %s", index, exc)
+        return []
+    out = []
+    for number, line in enumerate(lines, start=1):
+        parts = line.split("\t")
+        if len(parts) != 3 or parts[0].startswith("00-database") or parts[0].startswith("00database"):
+            continue
+        try:
+            start, length = _number(parts[1]), _number(parts[2])
+        except KeyError:
+            log.warning("%s:%d: bad offset %r", index, number, line[:60])
+            continue
+        body = data[start:start + length].decode("utf-8", errors="replace").split("\n")[1:]
+        translations = [piece.strip() for row in body for piece in re.split(r"[,;]", _NUMBERING.sub("", row))
+                        if piece.strip()]
+        out.append((parts[0], translations))
+    return out
+
+
+def _single_stem(phrase: str) -> str | None:
+    if " " in phrase or len(phrase) < 3:
+        return None  # a phrase ("pour out"): its words alone would match too much
+    words = [t for t in tokenize(fold(phrase)) if len(t) > 2]
+    return stem(words[0]) if len(words) == 1 and not words[0].isdigit() else None
+
+
+@lru_cache(maxsize=4)
+def table(directory: str = DICTIONARY_DIR) -> dict[str, frozenset[str]]:
+    """Stem → stems of its one-word translations, both ways, for headwords with few senses."""
+    out: dict[str, set[str]] = {}
+    for pair in PAIRS if directory else ():
+        for head, translations in read_pair(Path(directory), pair):
+            source = _single_stem(head)
+            if source is None:
+                continue
+            targets = {t for t in map(_single_stem, translations) if t}
+            if not targets or len(targets) > MAX_SENSES:
+                continue
+            targets.discard(source)
+            for target in targets:
+                out.setdefault(source, set()).add(target)
+                out.setdefault(target, set()).add(source)
+    return {s: frozenset(v) for s, v in out.items() if v}
