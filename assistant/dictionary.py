@@ -66,11 +66,21 @@ def read_pair(directory: Path, pair: str) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _single_stem(phrase: str) -> str | None:
+def _single_stems(phrase: str, french: bool) -> frozenset[str]:
+    """The stems a one-word entry is matched by (none for a phrase).
+
+    A French verb is given as its infinitive, whose stem (« verser » → "verser") is not its conjugated
+    forms' (« verse », « versés » → "vers"): the infinitive's root counts too."""
     if " " in phrase or len(phrase) < 3:
-        return None  # a phrase ("pour out"): its words alone would match too much
+        return frozenset()  # a phrase ("pour out"): its words alone would match too much
     words = [t for t in tokenize(fold(phrase)) if len(t) > 2]
-    return stem(words[0]) if len(words) == 1 and not words[0].isdigit() else None
+    if len(words) != 1 or words[0].isdigit():
+        return frozenset()
+    word = words[0]
+    stems = {stem(word)}
+    if french and len(word) > 4 and word.endswith(("er", "ir", "re")):
+        stems.add(stem(word[:-2]))
+    return frozenset(stems)
 
 
 @lru_cache(maxsize=4)
@@ -78,15 +88,17 @@ def table(directory: str = DICTIONARY_DIR) -> dict[str, frozenset[str]]:
     """Stem → stems of its one-word translations, both ways, for headwords with few senses."""
     out: dict[str, set[str]] = {}
     for pair in PAIRS if directory else ():
+        head_french = pair.startswith("fra")
         for head, translations in read_pair(Path(directory), pair):
-            source = _single_stem(head)
-            if source is None:
+            sources = _single_stems(head, head_french)
+            if not sources:
                 continue
-            targets = {t for t in map(_single_stem, translations) if t}
-            if not targets or len(targets) > MAX_SENSES:
+            senses = {found for t in translations if (found := _single_stems(t, not head_french))}
+            if not senses or len(senses) > MAX_SENSES:
                 continue
-            targets.discard(source)
+            targets = set().union(*senses) - sources
+            for source in sources:
+                out.setdefault(source, set()).update(targets)
             for target in targets:
-                out.setdefault(source, set()).add(target)
-                out.setdefault(target, set()).add(source)
+                out.setdefault(target, set()).update(sources)
     return {s: frozenset(v) for s, v in out.items() if v}

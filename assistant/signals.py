@@ -100,7 +100,7 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
                 whole_year and any(word_index(r).has(mention.date_from[:4]) for r in cited)):
             dates_present = 0.0
     return Signals(
-        rarest_absent=_rarest_absent(focus_weights, terms, cited),
+        rarest_absent=_rarest_absent(focus_weights, terms, cited, q.lang),
         dates_present=dates_present,
         coverage=round(coverage, 4),
         context_coverage=round(context_coverage, 4),
@@ -129,11 +129,21 @@ _FRAME_STEMS = frozenset(stem(w) for w in """
 """.split())
 
 
-def _rarest_absent(focus_weights: dict[str, float], terms: Terms, cited: list[Release]) -> float:
+def _rarest_absent(focus_weights: dict[str, float], terms: Terms, cited: list[Release], qlang: str) -> float:
     """The weight (0..1) of the rarest of the question's own words that no cited release holds, not
-    even translated: "How much for the new *arena*?" answered from a release without an arena."""
+    even translated: "How much for the new *arena*?" answered from a release without an arena.
+
+    Only words whose absence can be seen count: when every cited release is in the other language, a
+    word with no known equivalent (glossary, dictionary) and not a name or number cannot be looked for
+    (« gîtes » in an English release) — counting it made nearly every cross-language answer look like a
+    near miss on words nobody wrote an entry for (dev split with the glossary off)."""
     indexes = [word_index(r) for r in cited]
-    absent = [w for s, w in focus_weights.items() if s not in _FRAME_STEMS
+    same_language = any(r.lang == qlang for r in cited)
+
+    def checkable(s: str) -> bool:
+        return same_language or s in terms.names or bool(terms.translations.get(s)) or s.isdigit()
+
+    absent = [w for s, w in focus_weights.items() if s not in _FRAME_STEMS and checkable(s)
               and not any(ix.has(s) or any(ix.has(a) for a in terms.translations.get(s, ())) for ix in indexes)]
     return round(min(1.0, max(absent, default=0.0) / 2.0), 4)
 
