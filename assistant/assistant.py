@@ -183,7 +183,7 @@ class Assistant:
         retrieval_ms = (time.perf_counter() - t0) * 1000
         dated = bool(date_from or date_to)
         releases = self.retriever.releases(list(dict.fromkeys(h.release_id for h in hits))) if hits else {}
-        terms = question_terms(resolution, self._idf)
+        terms = question_terms(resolution, self._idf, self.retriever.pair_lexicon().get)
         sentences = collect(hits, releases, chunks_of=self.retriever.chunks_of)
         kinds = q.kinds or (q.kind,)
         score(sentences, terms, kinds, q.lang, releases, until=q.until,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from communique.assistant.dictionary import table as dictionary_table
 from communique.assistant.text import fold, stem, tokenize
@@ -60,12 +61,17 @@ def _table() -> dict[str, frozenset[str]]:
     return {s: frozenset(v) for s, v in table.items() if v}
 
 
-def equivalents(word_stem: str) -> frozenset[str]:
-    """Stems of the other language's words for `word_stem`: the glossary's, else the general
-    dictionary's (`assistant/dictionary.py`); empty when neither has the word.
+def equivalents(word_stem: str, learned: Callable[[str], tuple[str, ...]] | None = None) -> frozenset[str]:
+    """Stems of the other language's words for `word_stem`: the glossary's; else those `learned` from
+    the index's translation pairs (`index.pair_lexicon`) and the general dictionary's
+    (`assistant/dictionary.py`) together; empty when none has the word.
 
     The glossary comes first: it was written for announcements, where the dictionary's first senses
     are often not the ones meant (adding the dictionary's senses to the glossary's lowered the dev
-    split's abstention accuracy from 0.80 to 0.77 and gained nothing)."""
+    split's abstention accuracy from 0.80 to 0.77 and gained nothing). With the glossary off, the
+    learnt equivalents and the dictionary together beat either alone (dev fact coverage 0.742, against
+    0.724 learnt only and 0.718 dictionary only)."""
     found = _table().get(word_stem, frozenset()) if USE_GLOSSARY else frozenset()
-    return found or dictionary_table().get(word_stem, frozenset())
+    if found:
+        return found
+    return dictionary_table().get(word_stem, frozenset()) | frozenset(learned(word_stem) if learned else ())

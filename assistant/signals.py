@@ -46,7 +46,7 @@ def _specifics_present(chosen: list[Sentence], terms: Terms, cited: list[Release
             return any(place)
         if name.isupper() and len(name) >= 4 and any(fold(name) in ix.folded for ix in indexes):
             return True  # an acronym inside a longer one: "SLGBTQI" in "2SLGBTQI+"
-        if sum(any(ix.has(s) or (cross and any(ix.has(a) for a in equivalents(s))) for ix in indexes)
+        if sum(any(ix.has(s) or (cross and any(ix.has(a) for a in terms.translations.get(s) or equivalents(s))) for ix in indexes)
                for s in group) < need(group):
             return False  # across languages a word's glossary equivalent counts: « Corée » / "Korea"
         words = tokenize(name)

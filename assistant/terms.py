@@ -38,8 +38,10 @@ class Terms:
         return sum(self.weights.values()) or 1.0
 
 
-def question_terms(resolution: Resolution, idf: Callable[[str], float | None]) -> Terms:
-    """Weighted stems of the question's own topic words and (at half weight) the carried ones."""
+def question_terms(resolution: Resolution, idf: Callable[[str], float | None],
+                   learned: Callable[[str], tuple[str, ...]] | None = None) -> Terms:
+    """Weighted stems of the question's own topic words and (at half weight) the carried ones;
+    `learned` gives the index's own FR/EN equivalents of a stem (`index.pair_lexicon`)."""
     weights: dict[str, float] = {}
     exact: dict[str, set[str]] = {}
     subject: dict[str, float] = {}
@@ -90,7 +92,7 @@ def question_terms(resolution: Resolution, idf: Callable[[str], float | None]) -
             groups.append(frozenset([key]))
             group_names.append(name)
     frozen = {s: frozenset(v) for s, v in exact.items()}
-    translations = {s: found for s in weights if (found := equivalents(s))}
+    translations = {s: found for s in weights if (found := equivalents(s, learned))}
     focus_stems = frozenset(stem(t) for t in focus) | frozenset(phrases)
     return Terms(weights=weights, exact=frozen, focus=focus_stems, names=frozenset(name_stems),
                  specifics=tuple(groups), specific_names=tuple(group_names), subject_weights=subject,

@@ -8,10 +8,9 @@ question, and the prefix also matches many French/English cognates (« ministre 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from communique.index.sentences import split_sentences as sentence_spans
-from communique.index.text import STOPWORDS, fold, tokenize  # noqa: F401  (re-exported: one tokenizer for index and answers)
+from communique.index.text import STOPWORDS, fold, stem, tokenize  # noqa: F401  (re-exported: one tokenizer for index and answers)
 
 # Words that carry no topic in a question (interrogatives, auxiliaries, generic verbs).
 QUESTION_WORDS: frozenset[str] = frozenset(
@@ -24,11 +23,6 @@ QUESTION_WORDS: frozenset[str] = frozenset(
     """.split()
 )
 
-_STEM_SUFFIXES = (
-    "ements", "ement", "ations", "ation", "ings", "ing", "ies", "ied", "ees", "ee", "es", "ed",
-    "s", "x", "e",
-)
-
 MAX_SENTENCE_CHARS = 600
 
 
@@ -39,18 +33,6 @@ class Span:
     start: int
     end: int
     text: str
-
-
-@lru_cache(maxsize=65536)
-def stem(token: str) -> str:
-    """Crude language-agnostic stem of a folded token (see the module docstring)."""
-    if token.isdigit() or len(token) <= 3:
-        return token
-    for suffix in _STEM_SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
-            token = token[: -len(suffix)]
-            break
-    return token[:6]
 
 
 def content_stems(text: str) -> list[str]:

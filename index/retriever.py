@@ -26,6 +26,7 @@ from communique.index.errors import EmbedderMismatch
 from communique.index.fusion import SearchSettings, dense_pool, fuse, merge
 from communique.index.language import guess_language
 from communique.index.models import Chunk, Hit, Release
+from communique.index.pair_lexicon import PairLexicon
 from communique.index.scrub import scrub_surrogates
 from communique.index.snapshots import SnapshotHolder
 from communique.index.storage import open_storage
@@ -146,6 +147,10 @@ class Retriever:
 
     def chunks_of(self, release_id: str) -> list[Chunk]:
         return self._snapshot.chunks_of(release_id)
+
+    def pair_lexicon(self) -> PairLexicon:
+        """French ↔ English equivalents learnt from this index's translation pairs (`index.pair_lexicon`)."""
+        return self._snapshot.pair_lexicon()
 
     def stats(self) -> IndexStats:
         info = self._snapshot.info()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol, Sequence
 import numpy as np
 
 from communique.index.models import Chunk, Hit, Release
+from communique.index.pair_lexicon import PairLexicon
 
 if TYPE_CHECKING:
     from communique.index.retriever import IndexStats
@@ -41,6 +42,8 @@ class Searcher(Protocol):
     def chunks_of(self, release_id: str) -> list[Chunk]: ...
 
     def idf(self, term: str) -> float: ...
+
+    def pair_lexicon(self) -> PairLexicon: ...
 
     def pinned(self) -> "Searcher": ...
 

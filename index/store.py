@@ -20,6 +20,7 @@ from typing import Iterable, Iterator
 from communique.index.errors import IndexCorrupted
 from communique.index.file_watch import ChangeWatch
 from communique.index.models import Chunk, Release
+from communique.index.pair_lexicon import OPENING_CHARS, opening
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS releases (
@@ -255,6 +256,12 @@ class RecordStore:
         yield from self._connect().execute(
             "SELECT c.vid, c.lang, r.date, c.tokens FROM chunks c JOIN releases r ON r.id = c.release_id ORDER BY c.vid"
         )
+
+    def iter_pair_openings(self) -> Iterator[tuple[str, str, str]]:
+        """(pair id, lang, title and opening) of every linked release: what the pair lexicon learns from."""
+        for pair_id, lang, title, start in self._connect().execute(
+                f"SELECT pair_id, lang, title, substr(text, 1, {OPENING_CHARS}) FROM releases WHERE pair_id IS NOT NULL"):
+            yield pair_id, lang, opening(title or "", start or "")
 
     def counts_by_lang(self) -> tuple[dict[str, int], dict[str, int]]:
         conn = self._connect()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’ʼ]", re.IGNORECASE)
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
@@ -57,3 +58,24 @@ def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
             continue
         out.append(token)
     return out
+
+
+# Crude language-agnostic stems (suffix strip + 6-character prefix): cheap enough to run per sentence
+# per question, and the prefix also matches many French/English cognates (« ministre »/"minister").
+# Here, below the assistant, because the index learns cross-language equivalents between stems too.
+_STEM_SUFFIXES = (
+    "ements", "ement", "ations", "ation", "ings", "ing", "ies", "ied", "ees", "ee", "es", "ed",
+    "s", "x", "e",
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """Crude language-agnostic stem of a folded token (see above)."""
+    if token.isdigit() or len(token) <= 3:
+        return token
+    for suffix in _STEM_SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            token = token[: -len(suffix)]
+            break
+    return token[:6]

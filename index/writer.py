@@ -22,6 +22,7 @@ from communique.index.layout import RECORDS
 from communique.index.lexical import LexicalIndex
 from communique.index.manifest import Manifest, file_digest, verify_files
 from communique.index.models import Chunk, Release
+from communique.index.pair_lexicon import build as build_pair_lexicon
 from communique.index.passage_text import embedding_text, lexical_text
 from communique.index.row_columns import ColumnsBuilder
 from communique.index.storage.contract import UpsertResult, now_iso
@@ -199,6 +200,7 @@ class IndexWriter:
         columns = ColumnsBuilder()
         lexical = LexicalIndex.build(_collecting(self.store.iter_chunk_tokens(), columns))
         files += lexical.save(self._staging)
+        files += build_pair_lexicon(self.store.iter_pair_openings()).save(self._staging)
         files += self.vectors.save(self._staging)
         files += columns.finish().save(self._staging)  # last: the disk-full stages of tests/reliability count on this order
         releases_by_lang, chunks_by_lang = self.store.counts_by_lang()

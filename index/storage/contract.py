@@ -21,6 +21,7 @@ from typing import Any, Iterable, Protocol, runtime_checkable
 import numpy as np
 
 from communique.index.models import Chunk, Release
+from communique.index.pair_lexicon import PairLexicon
 
 
 def now_iso() -> str:
@@ -123,6 +124,7 @@ class Snapshot(Protocol):
     def release_meta(self, ids: Iterable[str]) -> dict[str, ReleaseMeta]: ...
     def pair_members(self, pair_id: str) -> list[str]: ...
     def pairs(self, pair_ids: Iterable[str]) -> dict[str, list[str]]: ...  # many at once: one round trip
+    def pair_lexicon(self) -> PairLexicon: ...  # FR/EN equivalents learnt from the translation pairs
     def chunks_of(self, release_id: str) -> list[Chunk]: ...  # in text order
     def translation(self, pair_id: str, lang: str, exclude: str) -> Translation | None: ...  # first by id
     def chunks_by_vid(self, vids: Iterable[int]) -> dict[int, Chunk]: ...

@@ -18,6 +18,8 @@ from communique.index.layout import LEXICAL_ARRAYS, MANIFEST_NAME, RECORDS, REQU
 from communique.index.lexical import LexicalIndex
 from communique.index.manifest import Manifest, change_watch, verify_files
 from communique.index.models import Chunk, Release
+from communique.index.pair_lexicon import PAIR_LEXICON, PairLexicon
+from communique.index.pair_lexicon import build as build_pair_lexicon
 from communique.index.row_columns import RowColumns
 from communique.index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
 from communique.index.store import RecordStore, vector_id
@@ -55,6 +57,15 @@ class LocalSnapshot:
             raise IndexCorrupted(f"{self.folder / ROW_COLUMNS}: its rows are not those of {LEXICAL_ARRAYS}")
         self.manifest.check_counts(self.folder, self.store.counts_by_lang(), vectors=self.vectors.total,
                                    lexical_rows=self.lexical.size)
+        self._pair_lexicon: PairLexicon | None = None
+
+    def pair_lexicon(self) -> PairLexicon:
+        """Saved with the generation; learnt from the records on first use for one published before it."""
+        if self._pair_lexicon is None:
+            listed = PAIR_LEXICON in self.manifest.files
+            self._pair_lexicon = (PairLexicon.load(self.folder) if listed
+                                  else build_pair_lexicon(self.store.iter_pair_openings()))
+        return self._pair_lexicon
 
     @property
     def embedder(self) -> str:

@@ -18,6 +18,8 @@ import numpy as np
 from communique.index.errors import IndexNotFound
 from communique.index.lexical import K1, B
 from communique.index.models import Chunk, Release
+from communique.index.pair_lexicon import OPENING_CHARS, PairLexicon, opening
+from communique.index.pair_lexicon import build as build_pair_lexicon
 from communique.index.row_columns import date_ordinal
 from communique.index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
 from communique.index.storage.pg_schema import (
@@ -145,6 +147,7 @@ class PostgresSnapshot:
         self._releases_by_lang, self._chunks_by_lang = dict(releases_by_lang), dict(chunks_by_lang)
         self.avgdl = avgdl or 1.0
         self._last_ingest, self._created = last_ingest, created
+        self._pair_lexicon: PairLexicon | None = None
 
     @property
     def embedder(self) -> str:
@@ -204,6 +207,14 @@ class PostgresSnapshot:
         rows = self._rows("SELECT id FROM releases WHERE pair_id = %(p)s AND " + visible("releases") + " ORDER BY id",
                           p=pair_id)
         return [r[0] for r in rows]
+
+    def pair_lexicon(self) -> PairLexicon:
+        """Learnt from this generation's pairs on first use (one query, ~1 s per 3,000 pairs), then kept."""
+        if self._pair_lexicon is None:
+            rows = self._rows(f"SELECT pair_id, lang, title, left(text, {OPENING_CHARS}) FROM releases "
+                              "WHERE pair_id IS NOT NULL AND " + visible("releases"))
+            self._pair_lexicon = build_pair_lexicon((p, lang, opening(t or "", x or "")) for p, lang, t, x in rows)
+        return self._pair_lexicon
 
     def pairs(self, pair_ids: Iterable[str]) -> dict[str, list[str]]:
         wanted = list(dict.fromkeys(pair_ids))
