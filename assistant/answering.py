@@ -14,6 +14,7 @@ from communique.assistant.models import Answer, Citation, Draft, Lead, Source
 from communique.assistant.overview import overview_answer, wants_overview
 from communique.assistant.render import Piece, compose, date_range, message, not_found
 from communique.assistant.shape import (
+    QUOTE_OR_SPEECH,
     Cited,
     defuse,
     is_yes_no,
@@ -24,7 +25,7 @@ from communique.assistant.shape import (
     wants_list,
     yes_no,
 )
-from communique.assistant.text import Span
+from communique.assistant.text import Span, split_sentences
 from communique.index.models import Release
 
 log = logging.getLogger(__name__)
@@ -175,7 +176,8 @@ def _probe(source: Source, draft: Draft, sent: Sentence, n: int) -> Cited | None
 def _speakers(source: Source, draft: Draft, quotes: Quotes) -> list[Lead]:
     """"Which ministers are quoted …?": every speaker of the best release, each line cited to the
     sentence that names them (added to the citations when not already quoted)."""
-    probes = [p for p in (_probe(source, draft, s, 0) for s in draft.pool) if p is not None]
+    probes = [p for p in (_probe(source, draft, s, 0) for s in draft.pool + _quoted_sentences(draft, quotes))
+              if p is not None]
     items = []
     for item in speakers(quotes.cited, quotes.cited + probes):
         at = item.start if item.start is not None else -1
@@ -185,6 +187,23 @@ def _speakers(source: Source, draft: Draft, quotes: Quotes) -> list[Lead]:
             known = quotes.add(probe)
         items.append(replace(item, n=known.n))
     return items
+
+
+SPEAKER_SCAN_CHARS = 12_000  # a release read whole for its speakers when no longer than this
+
+
+def _quoted_sentences(draft: Draft, quotes: Quotes) -> list[Sentence]:
+    """The sentences of the best cited release that quote someone or name who speaks, beyond the
+    scored candidates: a release's third and fourth speakers are rarely among them."""
+    if not quotes.cited:
+        return []
+    release = max(quotes.cited, key=lambda c: c.score).release
+    hit = next((s.hit for s in draft.pool + draft.chosen if s.release_id == release.id), None)
+    if hit is None or len(release.text) > SPEAKER_SCAN_CHARS:
+        return []
+    taken = {s.start for s in draft.pool if s.release_id == release.id}
+    return [Sentence(hit, span.start, span.end, span.text, lead=False) for span in split_sentences(release.text)
+            if span.start not in taken and QUOTE_OR_SPEECH.search(span.text)]
 
 
 def _settling_sentence(source: Source, draft: Draft, quotes: Quotes) -> Citation | None:

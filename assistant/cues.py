@@ -51,8 +51,9 @@ PERSON = re.compile(
     r"sénateur|sénatrice|Commissioner|commissaire|Deputy|sous-ministre|Secretary|secrétaire|Governor|gouverneur)\b"
     r"|\b" + _CAP + r"\s+" + _CAP + r"\b",
 )
+# Any case: "Kennedy Stewart, mayor, City of Vancouver" as well as "Mayor Kennedy Stewart".
 _ROLE = (
-    r"(?:Minister|ministre|Premier|premier\s+ministre|première\s+ministre|MP|Member\s+of\s+Parliament|député|députée|"
+    r"(?i:Minister|ministre|Premier|premier\s+ministre|première\s+ministre|MP|Member\s+of\s+Parliament|député|députée|"
     r"President|président|présidente|Chief|chef|CEO|Mayor|maire|mairesse|Senator|sénateur|sénatrice|Commissioner|"
     r"commissaire|Parliamentary\s+Secretary|secrétaire\s+parlementaire|Secretary|secrétaire|spokesperson|porte-parole|"
     r"Director|directeur|directrice|Chair|président-directeur)"
@@ -64,7 +65,7 @@ _PERSON_NAME = _NAME_PART + r"(?:\s+[A-Z]\.)?(?:\s+" + _NAME_PART + r"){1,2}"
 # "said Minister Wilkinson", « a déclaré Steven MacKinnon, député de Gatineau ».
 NAMED_PERSON = re.compile(
     r"\b" + _HONORIFIC + r"\s+(?:" + _PERSON_NAME + r"|[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+)\b"
-    r"|\b" + _PERSON_NAME + r",\s+(?:the\s+|la\s+|le\s+|l['’])?(?:[\w'’]+\s+){0,3}" + _ROLE
+    r"|\b" + _PERSON_NAME + r",\s+(?:the\s+|la\s+|le\s+|l['’])?(?:[\w'’.\-]+\s+){0,3}" + _ROLE
     + r"|\b(?:said|says|added|noted|déclaré|dit|affirmé|souligné|ajouté|indiqué|par)\s+(?:" + _PERSON_NAME + r")"
     + r"|\b" + _ROLE + r"(?:\s+[\w'’]+){0,8},\s+" + _PERSON_NAME
 )

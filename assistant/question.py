@@ -71,8 +71,10 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             _OPENER + r"(?:(?:to|by|with|from)\s+)?(?:who|whom)\b"
             + r"|" + _OPENER + r"(?:(?:a|par|de|avec|pour|aupres\s+de)\s+)?qui\b(?!\s+(?:est-ce|sont|est\s+ce)\b)"
-            r"|\bwhich\s+(?:ministers?|officials?|persons?|people|premiers?|mps?|members?|departments?|organi[sz]ations?)\b"
-            r"|\bquel(?:le)?s?\s+(?:ministres?|personnes?|deputes?|premiers?\s+ministres?|ministeres?|organismes?|responsables?)\b"
+            r"|\bwhich\s+(?:ministers?|officials?|persons?|people|premiers?|mps?|members?|departments?|organi[sz]ations?|"
+            r"personalit(?:y|ies)|dignitar(?:y|ies)|representatives?|mayors?|speakers?|leaders?|guests?)\b"
+            r"|\bquel(?:le)?s?\s+(?:ministres?|personnes?|deputes?|premiers?\s+ministres?|ministeres?|organismes?|responsables?|"
+            r"personnalites?|membres?|elus?|elues?|intervenants?|dignitaires?|representants?|maires?|invites?)\b"
         ),
     ),
     ("reason", re.compile(r"\bwhy\b|\bfor\s+what\s+reason\b|\bpourquoi\b|\bpour\s+quelle\s+raison\b")),

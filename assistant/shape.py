@@ -95,6 +95,7 @@ def _department(cited: list[Cited]) -> Lead | None:
 _SPEECH_VERB = re.compile(
     r"\b(?:said|says|stated|added|noted|explained|a\s+déclaré|a\s+dit|a\s+affirmé|a\s+souligné|a\s+ajouté|"
     r"a\s+indiqué|déclare|affirme|souligne|ajoute|indique|selon)\b", re.IGNORECASE)
+QUOTE_OR_SPEECH = re.compile(_SPEECH_VERB.pattern + r"|[«“\"]", re.IGNORECASE)  # a sentence where someone speaks
 
 
 def speaker_lead(cited: list[Cited], question_folded: str) -> Lead | None:
@@ -207,9 +208,11 @@ def list_items(question: str, cited: list[Cited]) -> list[Lead]:
 
 _LIST_QUESTION = re.compile(
     r"\b(?:which|what|name\s+the|list\s+the|who\s+are\s+the)\s+(?:\w+\s+)?(?:ministers|officials|people|persons|mps|"
-    r"members|premiers|speakers|leaders|organi[sz]ations|companies|groups|partners|communities|projects)\b"
-    r"|\bquel(?:le)?s\s+(?:\w+\s+)?(?:ministres|personnes|personnalites|deputes|elus|organismes|organisations|"
-    r"entreprises|partenaires|communautes|projets|intervenants)\b|\b(?:nommez|enumerez|citez)\b",
+    r"members|premiers|speakers|leaders|organi[sz]ations|companies|groups|partners|communities|projects|"
+    r"personalities|dignitaries|representatives|mayors|guests)\b"
+    r"|\bquel(?:le)?s\s+(?:\w+\s+)?(?:ministres|personnes|personnalites|deputes|elus|elues|membres|organismes|organisations|"
+    r"entreprises|partenaires|communautes|projets|intervenants|dignitaires|representants|maires|invites)\b"
+    r"|\b(?:nommez|enumerez|citez)\b",
 )
 
 

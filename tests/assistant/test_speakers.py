@@ -63,3 +63,37 @@ def test_the_carried_words_come_only_from_the_sentence_just_before():
     _carry_over_anaphora([first, joined, far], terms)
     assert joined.coverage == 0.5 + CARRY * 0.5  # the half of the question's weight that `first` holds
     assert far.coverage == 0.0  # nothing ends right before it
+
+
+@pytest.fixture(scope="module")
+def quoted_release_assistant(tmp_path_factory) -> Assistant:
+    """An English release whose five speakers are spread over its text, most far from its news."""
+    paragraphs = [
+        "VANCOUVER — Construction is starting on the Harbour Line, a new rapid transit line for the city.",
+        "“The federal government is proud to invest in transit that people can rely on,” said the Honourable Ana Petrov, "
+        "Minister of Infrastructure.",
+        "Crews will clear the sites this spring and close two lanes of Main Street at night.",
+        "Tom Reyes, B.C.’s Minister of Transportation, said, “This line will cut commute times in half.”",
+        "The line will run 6 kilometres with four stations.",
+        "The contractor will share a noise plan with residents before the work begins.",
+        "Quick facts:",
+        "The project has been in planning since 2018.",
+        "Quotes:Lena Ortiz, mayor, City of Vancouver – “The Harbour Line will transform our city.”",
+        "Sam Kowal, CEO, Harbour Transit – “We are ready to run frequent service from day one.”",
+    ]
+    record = {"id": "spk-harbour-line-en", "lang": "en", "title": "Construction starts on the Harbour Line",
+              "date": "2021-02-02", "text": "\n\n".join(paragraphs)}
+    return tiny_assistant(tmp_path_factory, "quoted-list", [record])
+
+
+@pytest.mark.parametrize("question", [
+    "Which people are quoted in the release about construction starting on the Harbour Line?",
+    "Quelles personnalités sont citées dans le communiqué sur le début des travaux de la Harbour Line ?",
+])
+def test_every_speaker_of_the_release_is_listed_in_either_language(quoted_release_assistant, question):
+    answer = quoted_release_assistant.ask(question)
+    assert answer.form == "list"
+    assert [item.shown for item in answer.items] == ["Ana Petrov", "Tom Reyes", "Lena Ortiz", "Sam Kowal"]
+    for item in answer.items:  # each line cites the sentence that names the speaker
+        cited = next(c for c in answer.citations if c.n == item.n)
+        assert item.original in cited.quote
