@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from communique.assistant import abstain
+from communique.assistant import abstain, dictionary
 from communique.assistant.answering import extractive_answer
 from communique.assistant.candidates import collect
 from communique.assistant.context import attach_context
@@ -56,6 +56,7 @@ class Assistant:
         self.config = config or AssistantConfig()
         self.llm = llm
         self._idf = idf_lookup(retriever)
+        dictionary.warm_up(retriever.pair_lexicon)
 
     @classmethod
     def open(cls, index_dir: str | Path, *, answerer: str = "extractive", llm_settings: "LLMSettings | None" = None,

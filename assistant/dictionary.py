@@ -17,8 +17,10 @@ import gzip
 import logging
 import os
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from communique.assistant.text import fold, stem, tokenize
 
@@ -83,9 +85,30 @@ def _single_stems(phrase: str, french: bool) -> frozenset[str]:
     return frozenset(stems)
 
 
-@lru_cache(maxsize=4)
+_LOCK = threading.Lock()
+
+
+def warm_up(*also: Callable[[], object]) -> None:
+    """Read the dictionary (~0.3 s), then do `also` (the index's pair lexicon), on a background thread
+    while the embedder loads: the first question then waits only for what is left."""
+    def run() -> None:
+        try:
+            table()
+            for step in also:
+                step()
+        except Exception:  # the question that needs them will meet the same error, and report it
+            log.exception("warming up the cross-language equivalents failed")
+    threading.Thread(target=run, name="communique-dictionary", daemon=True).start()
+
+
 def table(directory: str = DICTIONARY_DIR) -> dict[str, frozenset[str]]:
     """Stem → stems of its one-word translations, both ways, for headwords with few senses."""
+    with _LOCK:  # one reading, whichever thread asks first
+        return _table(directory)
+
+
+@lru_cache(maxsize=4)
+def _table(directory: str) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for pair in PAIRS if directory else ():
         head_french = pair.startswith("fra")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Iterable
 
@@ -58,14 +59,16 @@ class LocalSnapshot:
         self.manifest.check_counts(self.folder, self.store.counts_by_lang(), vectors=self.vectors.total,
                                    lexical_rows=self.lexical.size)
         self._pair_lexicon: PairLexicon | None = None
+        self._pair_lexicon_lock = threading.Lock()  # learnt once, whichever thread asks first
 
     def pair_lexicon(self) -> PairLexicon:
         """Saved with the generation; learnt from the records on first use for one published before it."""
-        if self._pair_lexicon is None:
-            listed = PAIR_LEXICON in self.manifest.files
-            self._pair_lexicon = (PairLexicon.load(self.folder) if listed
-                                  else build_pair_lexicon(self.store.iter_pair_openings()))
-        return self._pair_lexicon
+        with self._pair_lexicon_lock:
+            if self._pair_lexicon is None:
+                listed = PAIR_LEXICON in self.manifest.files
+                self._pair_lexicon = (PairLexicon.load(self.folder) if listed
+                                      else build_pair_lexicon(self.store.iter_pair_openings()))
+            return self._pair_lexicon
 
     @property
     def embedder(self) -> str:

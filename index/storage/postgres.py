@@ -10,6 +10,7 @@ scores as the local folder (`tests/index/test_storage_contract.py` checks hit fo
 """
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
@@ -148,6 +149,7 @@ class PostgresSnapshot:
         self.avgdl = avgdl or 1.0
         self._last_ingest, self._created = last_ingest, created
         self._pair_lexicon: PairLexicon | None = None
+        self._pair_lexicon_lock = threading.Lock()  # learnt once, whichever thread asks first
 
     @property
     def embedder(self) -> str:
@@ -210,11 +212,12 @@ class PostgresSnapshot:
 
     def pair_lexicon(self) -> PairLexicon:
         """Learnt from this generation's pairs on first use (one query, ~1 s per 3,000 pairs), then kept."""
-        if self._pair_lexicon is None:
-            rows = self._rows(f"SELECT pair_id, lang, title, left(text, {OPENING_CHARS}) FROM releases "
-                              "WHERE pair_id IS NOT NULL AND " + visible("releases"))
-            self._pair_lexicon = build_pair_lexicon((p, lang, opening(t or "", x or "")) for p, lang, t, x in rows)
-        return self._pair_lexicon
+        with self._pair_lexicon_lock:
+            if self._pair_lexicon is None:
+                rows = self._rows(f"SELECT pair_id, lang, title, left(text, {OPENING_CHARS}) FROM releases "
+                                  "WHERE pair_id IS NOT NULL AND " + visible("releases"))
+                self._pair_lexicon = build_pair_lexicon((p, lang, opening(t or "", x or "")) for p, lang, t, x in rows)
+            return self._pair_lexicon
 
     def pairs(self, pair_ids: Iterable[str]) -> dict[str, list[str]]:
         wanted = list(dict.fromkeys(pair_ids))
