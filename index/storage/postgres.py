@@ -23,6 +23,7 @@ from communique.index.pair_lexicon import OPENING_CHARS, PairLexicon, opening
 from communique.index.pair_lexicon import build as build_pair_lexicon
 from communique.index.row_columns import date_ordinal
 from communique.index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
+from communique.index.storage.pg_rows import CHUNK_COLS, RELEASE_COLS, chunk_of, meta_of, release_of, visible
 from communique.index.storage.pg_schema import (
     GROUPS,
     DatabaseUnavailable,
@@ -35,30 +36,10 @@ from communique.index.storage.pg_schema import (
 )
 from communique.index.vectors import group_of
 
-RELEASE_COLS = "id, lang, title, date, url, source, pair_id, metadata"
 # For the dense statement only: with sequential and bitmap scans off the planner takes the HNSW
 # index it otherwise under-rates below ~100k vectors (measured at 12.5k: 112 ms seq/bitmap scan
 # against the index scan; recall of the top 60 per language 1.0 against the exact scan).
 HNSW_ONLY = ("enable_seqscan = off", "enable_bitmapscan = off")
-CHUNK_COLS = 'vid, chunk_id, release_id, start, "end", text, lang'
-
-
-def visible(table: str) -> str:
-    return f"{table}.gen_from <= %(g)s AND %(g)s < {table}.gen_to"
-
-
-def _meta(row: tuple) -> ReleaseMeta:
-    return ReleaseMeta(id=row[0], lang=row[1], title=row[2], date=row[3], url=row[4], source=row[5],
-                       pair_id=row[6], metadata=dict(row[7] or {}))
-
-
-def _release(row: tuple) -> Release:
-    return Release(id=row[0], lang=row[1], title=row[2], date=row[3], url=row[4], source=row[5],
-                   pair_id=row[6], metadata=dict(row[7] or {}), text=row[8])
-
-
-def _chunk(row: tuple) -> Chunk:
-    return Chunk(row[1], row[2], row[3], row[4], row[5], row[6])
 
 
 class PostgresStorage:
@@ -189,7 +170,7 @@ class PostgresSnapshot:
             return {}
         rows = self._rows(f"SELECT {RELEASE_COLS}, text FROM releases WHERE id = ANY(%(ids)s) AND "
                           + visible("releases"), ids=ids)
-        out = {row[0]: _release(row) for row in rows}
+        out = {row[0]: release_of(row) for row in rows}
         missing = [i for i in ids if i not in out]
         if missing:
             aliases = self._resolve_aliases(missing)
@@ -203,7 +184,7 @@ class PostgresSnapshot:
             return {}
         rows = self._rows(f"SELECT {RELEASE_COLS} FROM releases WHERE id = ANY(%(ids)s) AND " + visible("releases"),
                           ids=ids)
-        return {row[0]: _meta(row) for row in rows}
+        return {row[0]: meta_of(row) for row in rows}
 
     def pair_members(self, pair_id: str) -> list[str]:
         rows = self._rows("SELECT id FROM releases WHERE pair_id = %(p)s AND " + visible("releases") + " ORDER BY id",
@@ -231,7 +212,7 @@ class PostgresSnapshot:
     def chunks_of(self, release_id: str) -> list[Chunk]:
         rows = self._rows(f"SELECT {CHUNK_COLS} FROM passages WHERE release_id = %(r)s AND " + visible("passages")
                           + " ORDER BY start", r=release_id)
-        return [_chunk(r) for r in rows]
+        return [chunk_of(r) for r in rows]
 
     def translation(self, pair_id: str, lang: str, exclude: str) -> Translation | None:
         rows = self._rows(
@@ -243,9 +224,9 @@ class PostgresSnapshot:
             return None
         first = rows[0][0]
         rows = [r for r in rows if r[0] == first]
-        chunks = [_chunk(r[8:15]) for r in rows]
+        chunks = [chunk_of(r[8:15]) for r in rows]
         vectors = {int(r[8]): parse_vector(r[15]) for r in rows} if group_of(lang) == group_of(rows[0][1]) else {}
-        return Translation(_meta(rows[0][:8]), chunks, vectors)
+        return Translation(meta_of(rows[0][:8]), chunks, vectors)
 
     def chunks_by_vid(self, vids: Iterable[int]) -> dict[int, Chunk]:
         vids = [int(v) for v in vids]
@@ -253,7 +234,7 @@ class PostgresSnapshot:
             return {}
         rows = self._rows(f"SELECT {CHUNK_COLS} FROM passages WHERE vid = ANY(%(v)s) AND " + visible("passages"),
                           v=vids)
-        return {int(r[0]): _chunk(r) for r in rows}
+        return {int(r[0]): chunk_of(r) for r in rows}
 
     def vectors_of(self, group: str, vids: Iterable[int]) -> dict[int, np.ndarray]:
         vids = [int(v) for v in vids]

@@ -244,6 +244,10 @@ def test_bad_input_gives_a_short_message_and_the_chat_goes_on(session_en, shots)
 def test_feedback_is_recorded_and_new_conversation_clears(session_en, served_app, shots):
     page = session_en.page
     session_en.ask("Where did Minister Wilkinson announce the hydrogen funding with Germany?")
+    # a vote is matched to the conversation's turns: wait until the answer's event chain has finished
+    # (it ends by saving the conversation under its question); on a loaded machine a click in between
+    # met the turns of before the answer and was ignored
+    expect(page.locator("#cq-saved-list input")).to_have_value(re.compile("Where did Minister Wilkinson"))
     page.locator("#cq-chat button[aria-label='Dislike']").last.click()
     comment = page.locator("#cq-comment textarea")
     expect(comment).to_be_visible()
@@ -261,6 +265,7 @@ def test_feedback_is_recorded_and_new_conversation_clears(session_en, served_app
     page.locator("#cq-chat button[aria-label='Clear']").click()  # the Chatbot's own trash button
     expect(page.locator(FINAL)).to_have_count(0)
     session_en.ask("Combien coûte la prochaine phase du Canadarm3 ?")
+    expect(page.locator("#cq-saved-list input")).to_have_value(re.compile("Combien coûte"))
     page.locator("#cq-chat button[aria-label='Like']").last.click()
     expect(page.locator("#cq-feedback")).to_be_visible()
     deadline = time.monotonic() + 10
