@@ -176,7 +176,7 @@ def _probe(source: Source, draft: Draft, sent: Sentence, n: int) -> Cited | None
 def _speakers(source: Source, draft: Draft, quotes: Quotes) -> list[Lead]:
     """"Which ministers are quoted …?": every speaker of the best release, each line cited to the
     sentence that names them (added to the citations when not already quoted)."""
-    probes = [p for p in (_probe(source, draft, s, 0) for s in draft.pool + _quoted_sentences(draft, quotes))
+    probes = [p for p in (_probe(source, draft, s, 0) for s in draft.pool + _quoted_sentences(source, draft, quotes))
               if p is not None]
     items = []
     for item in speakers(quotes.cited, quotes.cited + probes):
@@ -192,18 +192,27 @@ def _speakers(source: Source, draft: Draft, quotes: Quotes) -> list[Lead]:
 SPEAKER_SCAN_CHARS = 12_000  # a release read whole for its speakers when no longer than this
 
 
-def _quoted_sentences(draft: Draft, quotes: Quotes) -> list[Sentence]:
+def _quoted_sentences(source: Source, draft: Draft, quotes: Quotes) -> list[Sentence]:
     """The sentences of the best cited release that quote someone or name who speaks, beyond the
-    scored candidates: a release's third and fourth speakers are rarely among them."""
+    scored candidates: a release's third and fourth speakers are rarely among them. Each keeps the
+    passage that holds it (its citation names that chunk)."""
     if not quotes.cited:
         return []
     release = max(quotes.cited, key=lambda c: c.score).release
     hit = next((s.hit for s in draft.pool + draft.chosen if s.release_id == release.id), None)
     if hit is None or len(release.text) > SPEAKER_SCAN_CHARS:
         return []
+    chunks = [c for c in source.chunks_of(release.id) if release.text[c.start:c.end] == c.text]
     taken = {s.start for s in draft.pool if s.release_id == release.id}
-    return [Sentence(hit, span.start, span.end, span.text, lead=False) for span in split_sentences(release.text)
-            if span.start not in taken and QUOTE_OR_SPEECH.search(span.text)]
+    out = []
+    for span in split_sentences(release.text):
+        if span.start in taken or not QUOTE_OR_SPEECH.search(span.text):
+            continue
+        chunk = next((c for c in chunks if c.start <= span.start and span.end <= c.end), None)
+        if chunk is not None:
+            passage = replace(hit, chunk_id=chunk.id, start=chunk.start, end=chunk.end, text=chunk.text)
+            out.append(Sentence(passage, span.start, span.end, span.text, lead=False))
+    return out
 
 
 def _settling_sentence(source: Source, draft: Draft, quotes: Quotes) -> Citation | None:

@@ -56,7 +56,8 @@ class Assistant:
         self.config = config or AssistantConfig()
         self.llm = llm
         self._idf = idf_lookup(retriever)
-        dictionary.warm_up(retriever.pair_lexicon)
+        self._pair_lexicon = getattr(retriever, "pair_lexicon", None)  # another Searcher may have none
+        dictionary.warm_up(*([self._pair_lexicon] if self._pair_lexicon else []))
 
     @classmethod
     def open(cls, index_dir: str | Path, *, answerer: str = "extractive", llm_settings: "LLMSettings | None" = None,
@@ -184,7 +185,7 @@ class Assistant:
         retrieval_ms = (time.perf_counter() - t0) * 1000
         dated = bool(date_from or date_to)
         releases = self.retriever.releases(list(dict.fromkeys(h.release_id for h in hits))) if hits else {}
-        terms = question_terms(resolution, self._idf, self.retriever.pair_lexicon().get)
+        terms = question_terms(resolution, self._idf, self._pair_lexicon().get if self._pair_lexicon else None)
         sentences = collect(hits, releases, chunks_of=self.retriever.chunks_of)
         kinds = q.kinds or (q.kind,)
         score(sentences, terms, kinds, q.lang, releases, until=q.until,

@@ -51,12 +51,14 @@ PERSON = re.compile(
     r"sénateur|sénatrice|Commissioner|commissaire|Deputy|sous-ministre|Secretary|secrétaire|Governor|gouverneur)\b"
     r"|\b" + _CAP + r"\s+" + _CAP + r"\b",
 )
-# Any case: "Kennedy Stewart, mayor, City of Vancouver" as well as "Mayor Kennedy Stewart".
+# Any case ("Kennedy Stewart, mayor, City of Vancouver" as well as "Mayor Kennedy Stewart"), as a whole
+# word ("chiefly" is no chief), except where the lower-case word means something else: « premier »
+# is "first" (only « premier ministre » is a role) and "MP" is not "mp".
 _ROLE = (
-    r"(?i:Minister|ministre|Premier|premier\s+ministre|première\s+ministre|MP|Member\s+of\s+Parliament|député|députée|"
-    r"President|président|présidente|Chief|chef|CEO|Mayor|maire|mairesse|Senator|sénateur|sénatrice|Commissioner|"
-    r"commissaire|Parliamentary\s+Secretary|secrétaire\s+parlementaire|Secretary|secrétaire|spokesperson|porte-parole|"
-    r"Director|directeur|directrice|Chair|président-directeur)"
+    r"(?:(?i:minister|ministre|premier\s+ministre|première\s+ministre|member\s+of\s+parliament|député|députée|"
+    r"president|président|présidente|chief|chef|ceo|mayor|maire|mairesse|senator|sénateur|sénatrice|commissioner|"
+    r"commissaire|parliamentary\s+secretary|secrétaire\s+parlementaire|secretary|secrétaire|spokesperson|porte-parole|"
+    r"director|directeur|directrice|chair|président-directeur)|Premier|MP)\b"
 )
 _HONORIFIC = r"(?:Honourable|honorable|Hon\.|Mr\.|Mrs\.|Ms\.|Dr\.|M\.|Mme|Minister|Ministre|ministre|Premier|Chief|Chef|Mayor|maire)"
 _NAME_PART = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?"  # "McKenna", "LeBlanc" too

@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import threading
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -45,9 +46,15 @@ def read_pair(directory: Path, pair: str) -> list[tuple[str, list[str]]]:
     """(headword, translations) of one FreeDict pair; [] when its files are absent or unreadable."""
     index, data_file = directory / f"freedict-{pair}.index", directory / f"freedict-{pair}.dict.dz"
     try:
-        data = gzip.open(data_file).read()
+        with gzip.open(data_file) as compressed:
+            data = compressed.read()
+    except (OSError, EOFError, zlib.error) as exc:  # a damaged .dz is a zlib.error, not an OSError
+        if not isinstance(exc, FileNotFoundError):
+            log.warning("%s: dictionary not read: %s", data_file, exc)
+        return []
+    try:
         lines = index.read_text(encoding="utf-8").splitlines()
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         if not isinstance(exc, FileNotFoundError):
             log.warning("%s: dictionary not read: %s", index, exc)
         return []

@@ -260,7 +260,8 @@ class RecordStore:
     def iter_pair_openings(self) -> Iterator[tuple[str, str, str]]:
         """(pair id, lang, title and opening) of every linked release: what the pair lexicon learns from."""
         for pair_id, lang, title, start in self._connect().execute(
-                f"SELECT pair_id, lang, title, substr(text, 1, {OPENING_CHARS}) FROM releases WHERE pair_id IS NOT NULL"):
+                f"SELECT pair_id, lang, title, substr(text, 1, {OPENING_CHARS}) FROM releases WHERE pair_id IS NOT NULL "
+                "ORDER BY id"):  # a pair with two releases in one language: the first by id, as translation()
             yield pair_id, lang, opening(title or "", start or "")
 
     def counts_by_lang(self) -> tuple[dict[str, int], dict[str, int]]:

@@ -196,7 +196,7 @@ class PostgresSnapshot:
         with self._pair_lexicon_lock:
             if self._pair_lexicon is None:
                 rows = self._rows(f"SELECT pair_id, lang, title, left(text, {OPENING_CHARS}) FROM releases "
-                                  "WHERE pair_id IS NOT NULL AND " + visible("releases"))
+                                  "WHERE pair_id IS NOT NULL AND " + visible("releases") + " ORDER BY id")
                 self._pair_lexicon = build_pair_lexicon((p, lang, opening(t or "", x or "")) for p, lang, t, x in rows)
             return self._pair_lexicon
 

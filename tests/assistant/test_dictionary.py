@@ -82,6 +82,16 @@ def test_absent_or_disabled_dictionary_is_empty(tmp_path: Path):
     assert dictionary.read_pair(tmp_path, "fra-eng") == []
 
 
+def test_a_damaged_data_file_is_named_and_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    """A gzip header followed by garbage: zlib's own error, which an answer must never meet."""
+    write_pair(tmp_path, "fra-eng", [("inondation", "flood")])
+    good = (tmp_path / "freedict-fra-eng.dict.dz").read_bytes()
+    (tmp_path / "freedict-fra-eng.dict.dz").write_bytes(good[:10] + b"\xff" * 40)
+    with caplog.at_level(logging.WARNING):
+        assert dictionary.table(str(tmp_path)) == {}
+    assert "freedict-fra-eng.dict.dz: dictionary not read" in caplog.text
+
+
 def test_the_installed_freedict_files_are_read():
     """`make install` installs Debian's dict-freedict-fra-eng and dict-freedict-eng-fra."""
     table = dictionary.table()

@@ -120,3 +120,12 @@ def test_postgres_learns_the_same_lexicon(pairs_file, tmp_path, pg_server):
     ingest_paths([pairs_file], local, progress=False)
     assert Retriever.open(uri).pair_lexicon() == Retriever.open(local).pair_lexicon()
     assert Retriever.open(uri).pair_lexicon().get(stem("bridges")) == (stem("ponts"),)
+
+
+def test_a_large_corpus_is_sampled_evenly(monkeypatch):
+    from communique.index import pair_lexicon
+
+    monkeypatch.setattr(pair_lexicon, "MAX_PAIRS", 150)
+    lexicon = build(synthetic_pairs(400))
+    assert lexicon.pairs == 150
+    assert lexicon.get(stem("bridges")) == (stem("ponts"),)
