@@ -86,15 +86,7 @@ def _stems(text: str) -> set[str]:
 
 def build(openings: Iterable[tuple[str, str, str]]) -> PairLexicon:
     """Learn the lexicon from (pair id, language, opening) rows; pairs need one French and one English row."""
-    by_pair: dict[str, dict[str, str]] = {}
-    for pair_id, lang, text in openings:
-        if lang in ("fr", "en") and pair_id:
-            by_pair.setdefault(pair_id, {}).setdefault(lang, text)
-    complete = sorted(pair_id for pair_id, versions in by_pair.items() if len(versions) == 2)
-    if len(complete) > MAX_PAIRS:
-        complete = [complete[i * len(complete) // MAX_PAIRS] for i in range(MAX_PAIRS)]
-    pairs = [(_stems(by_pair[p]["fr"]), _stems(by_pair[p]["en"])) for p in complete]
-    del by_pair
+    pairs = _pairs(openings)
     if len(pairs) < MIN_CORPUS_PAIRS:
         return PairLexicon({}, len(pairs))
     counts = [Counter(s for fr, en in pairs for s in (fr if i == 0 else en)) for i in (0, 1)]
@@ -102,14 +94,7 @@ def build(openings: Iterable[tuple[str, str, str]]) -> PairLexicon:
     if not vocab[0] or not vocab[1]:
         return PairLexicon({}, len(pairs))
     column = [{s: j for j, s in enumerate(words)} for words in vocab]
-    both = np.zeros((len(vocab[0]), len(vocab[1])), dtype=np.float32)  # pairs holding French i and English j
-    for lo in range(0, len(pairs), BLOCK):
-        block = pairs[lo:lo + BLOCK]
-        incidence = [np.zeros((len(block), len(words)), dtype=np.float32) for words in vocab]
-        for row, (fr, en) in enumerate(block):
-            for side, stems in ((0, fr), (1, en)):
-                incidence[side][row, [column[side][s] for s in stems if s in column[side]]] = 1.0
-        both += incidence[0].T @ incidence[1]
+    both = _co_occurrences(pairs, column)
     df_fr = np.array([counts[0][s] for s in vocab[0]], dtype=np.float64)
     df_en = np.array([counts[1][s] for s in vocab[1]], dtype=np.float64)
     rows, cols = np.nonzero(both >= MIN_PAIRS)
@@ -133,6 +118,31 @@ def build(openings: Iterable[tuple[str, str, str]]) -> PairLexicon:
     equivalents = {s: tuple(other for other, _ in sorted(found.items(), key=lambda t: (-t[1], t[0]))[:PER_WORD])
                    for s, found in table.items()}
     return PairLexicon(equivalents, len(pairs))
+
+
+def _pairs(openings: Iterable[tuple[str, str, str]]) -> list[tuple[set[str], set[str]]]:
+    """The (French stems, English stems) of each complete pair, at most MAX_PAIRS evenly spaced by id."""
+    by_pair: dict[str, dict[str, str]] = {}
+    for pair_id, lang, text in openings:
+        if lang in ("fr", "en") and pair_id:
+            by_pair.setdefault(pair_id, {}).setdefault(lang, text)
+    complete = sorted(pair_id for pair_id, versions in by_pair.items() if len(versions) == 2)
+    if len(complete) > MAX_PAIRS:
+        complete = [complete[i * len(complete) // MAX_PAIRS] for i in range(MAX_PAIRS)]
+    return [(_stems(by_pair[p]["fr"]), _stems(by_pair[p]["en"])) for p in complete]
+
+
+def _co_occurrences(pairs: list[tuple[set[str], set[str]]], column: list[dict[str, int]]) -> np.ndarray:
+    """How many pairs hold French stem i and English stem j, counted BLOCK pairs at a time."""
+    both = np.zeros((len(column[0]), len(column[1])), dtype=np.float32)
+    for lo in range(0, len(pairs), BLOCK):
+        block = pairs[lo:lo + BLOCK]
+        incidence = [np.zeros((len(block), len(side)), dtype=np.float32) for side in column]
+        for row, (fr, en) in enumerate(block):
+            for side, stems in ((0, fr), (1, en)):
+                incidence[side][row, [column[side][s] for s in stems if s in column[side]]] = 1.0
+        both += incidence[0].T @ incidence[1]
+    return both
 
 
 def _log_likelihood(k: np.ndarray, f: np.ndarray, e: np.ndarray, n: float) -> np.ndarray:
