@@ -25,8 +25,9 @@ $(VENV)/.core: pyproject.toml
 install: $(VENV)/.core install-dictionary  ## the product: ingest, index, assistant, chat
 
 # apt-get, refreshing the package lists first unless another target just did (a fresh machine has none).
-# (apt-get update rewrites pkgcache.bin; the lists keep the archive's own dates)
-APT_INSTALL := { find /var/cache/apt/pkgcache.bin -mmin -60 2>/dev/null | grep -q . || \
+# apt-get update works in lists/partial, so that folder's time is the last update's (the list files
+# keep the archive's own dates, and this image keeps no pkgcache.bin).
+APT_INSTALL := { find /var/lib/apt/lists/partial -maxdepth 0 -mmin -60 2>/dev/null | grep -q . || \
   apt-get update -qq; } && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
 # Best effort: without root or apt the product still runs (its glossary alone); the tests then fail

@@ -5,7 +5,8 @@ equivalents after the hand-written glossary.
 Why: the glossary was written from the questions we could read; the words of questions nobody has
 written yet are not in it (held-out split: cross-language questions answered about half as well as
 same-language ones). A general dictionary is noisier — « place » is "square" as well as "seat" —
-so words with many senses are left out and a dictionary match counts less than a glossary match.
+so words with more than MAX_SENSES senses and multi-word translations are left out, and the glossary's
+entry, where there is one, is used instead of the dictionary's (`glossary.equivalents`).
 
 The files are dictd's: `NAME.index` lines "headword<TAB>offset<TAB>length" (base-64 numbers) into
 the gzip'd `NAME.dict.dz`, whose entries are a headword line then translation lines ("1. lower,

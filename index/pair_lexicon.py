@@ -15,10 +15,11 @@ saved with it as JSON, so opening an index costs a file read. Stems are those of
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -73,6 +74,22 @@ class PairLexicon:
             return cls({k: tuple(v) for k, v in table.items()}, int(data.get("pairs", 0)))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexCorrupted(f"{path}: unreadable pair lexicon: {exc}") from exc
+
+
+class LexiconOnce:
+    """A snapshot's lexicon, obtained by `learn` on first use and kept: one learning, whichever of the
+    threads sharing the snapshot asks first."""
+
+    def __init__(self, learn: Callable[[], PairLexicon]) -> None:
+        self._learn = learn
+        self._lexicon: PairLexicon | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> PairLexicon:
+        with self._lock:
+            if self._lexicon is None:
+                self._lexicon = self._learn()
+            return self._lexicon
 
 
 def opening(title: str, text: str) -> str:

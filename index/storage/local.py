@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from pathlib import Path
 from typing import Iterable
 
@@ -19,7 +18,7 @@ from communique.index.layout import LEXICAL_ARRAYS, MANIFEST_NAME, RECORDS, REQU
 from communique.index.lexical import LexicalIndex
 from communique.index.manifest import Manifest, change_watch, verify_files
 from communique.index.models import Chunk, Release
-from communique.index.pair_lexicon import PAIR_LEXICON, PairLexicon
+from communique.index.pair_lexicon import PAIR_LEXICON, LexiconOnce, PairLexicon
 from communique.index.pair_lexicon import build as build_pair_lexicon
 from communique.index.row_columns import RowColumns
 from communique.index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
@@ -58,17 +57,16 @@ class LocalSnapshot:
             raise IndexCorrupted(f"{self.folder / ROW_COLUMNS}: its rows are not those of {LEXICAL_ARRAYS}")
         self.manifest.check_counts(self.folder, self.store.counts_by_lang(), vectors=self.vectors.total,
                                    lexical_rows=self.lexical.size)
-        self._pair_lexicon: PairLexicon | None = None
-        self._pair_lexicon_lock = threading.Lock()  # learnt once, whichever thread asks first
+        self._pair_lexicon = LexiconOnce(self._read_pair_lexicon)
 
     def pair_lexicon(self) -> PairLexicon:
-        """Saved with the generation; learnt from the records on first use for one published before it."""
-        with self._pair_lexicon_lock:
-            if self._pair_lexicon is None:
-                listed = PAIR_LEXICON in self.manifest.files
-                self._pair_lexicon = (PairLexicon.load(self.folder) if listed
-                                      else build_pair_lexicon(self.store.iter_pair_openings()))
-            return self._pair_lexicon
+        return self._pair_lexicon.get()
+
+    def _read_pair_lexicon(self) -> PairLexicon:
+        """Saved with the generation; learnt from the records for one published before it."""
+        if PAIR_LEXICON in self.manifest.files:
+            return PairLexicon.load(self.folder)
+        return build_pair_lexicon(self.store.iter_pair_openings())
 
     @property
     def embedder(self) -> str:

@@ -10,7 +10,6 @@ scores as the local folder (`tests/index/test_storage_contract.py` checks hit fo
 """
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
@@ -19,7 +18,7 @@ import numpy as np
 from communique.index.errors import IndexNotFound
 from communique.index.lexical import K1, B
 from communique.index.models import Chunk, Release
-from communique.index.pair_lexicon import OPENING_CHARS, PairLexicon, opening
+from communique.index.pair_lexicon import OPENING_CHARS, LexiconOnce, PairLexicon, opening
 from communique.index.pair_lexicon import build as build_pair_lexicon
 from communique.index.row_columns import date_ordinal
 from communique.index.storage.contract import DenseMatch, Filters, LexicalMatch, ReleaseMeta, SnapshotInfo, Translation
@@ -129,8 +128,7 @@ class PostgresSnapshot:
         self._releases_by_lang, self._chunks_by_lang = dict(releases_by_lang), dict(chunks_by_lang)
         self.avgdl = avgdl or 1.0
         self._last_ingest, self._created = last_ingest, created
-        self._pair_lexicon: PairLexicon | None = None
-        self._pair_lexicon_lock = threading.Lock()  # learnt once, whichever thread asks first
+        self._pair_lexicon = LexiconOnce(self._learn_pair_lexicon)
 
     @property
     def embedder(self) -> str:
@@ -192,13 +190,13 @@ class PostgresSnapshot:
         return [r[0] for r in rows]
 
     def pair_lexicon(self) -> PairLexicon:
-        """Learnt from this generation's pairs on first use (one query, ~1 s per 3,000 pairs), then kept."""
-        with self._pair_lexicon_lock:
-            if self._pair_lexicon is None:
-                rows = self._rows(f"SELECT pair_id, lang, title, left(text, {OPENING_CHARS}) FROM releases "
-                                  "WHERE pair_id IS NOT NULL AND " + visible("releases") + " ORDER BY id")
-                self._pair_lexicon = build_pair_lexicon((p, lang, opening(t or "", x or "")) for p, lang, t, x in rows)
-            return self._pair_lexicon
+        return self._pair_lexicon.get()
+
+    def _learn_pair_lexicon(self) -> PairLexicon:
+        """From this generation's pairs, on first use (one query, ~1 s per 3,000 pairs), then kept."""
+        rows = self._rows(f"SELECT pair_id, lang, title, left(text, {OPENING_CHARS}) FROM releases "
+                          "WHERE pair_id IS NOT NULL AND " + visible("releases") + " ORDER BY id")
+        return build_pair_lexicon((p, lang, opening(t or "", x or "")) for p, lang, t, x in rows)
 
     def pairs(self, pair_ids: Iterable[str]) -> dict[str, list[str]]:
         wanted = list(dict.fromkeys(pair_ids))

@@ -129,3 +129,20 @@ def test_a_large_corpus_is_sampled_evenly(monkeypatch):
     lexicon = build(synthetic_pairs(400))
     assert lexicon.pairs == 150
     assert lexicon.get(stem("bridges")) == (stem("ponts"),)
+
+
+def test_a_snapshots_lexicon_is_learnt_once_whichever_thread_asks():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from communique.index.pair_lexicon import LexiconOnce
+
+    calls = []
+
+    def learn() -> PairLexicon:
+        calls.append(1)
+        return build(synthetic_pairs(120))
+
+    once = LexiconOnce(learn)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: once.get(), range(8)))
+    assert len(calls) == 1 and all(r is results[0] for r in results)
