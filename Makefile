@@ -116,8 +116,10 @@ eval: eval-samples  ## both golden sets; results in eval-output/ (needs ../share
 	$(BIN)/communique eval --build-shared-index $(SHARED_INDEX) --corpus $(SHARED) --no-progress
 	$(BIN)/communique eval --golden evals/golden/shared.jsonl --index $(SHARED_INDEX) --out eval-output/shared
 
-calibrate: $(INDEX)/CURRENT  ## refit the abstention model on both golden sets' dev split (k-fold CV report)
+calibrate: $(INDEX)/CURRENT  ## refit the sentence ranker, then the abstention model, on both golden sets' dev split (k-fold CV reports)
 	$(BIN)/communique eval --build-shared-index $(SHARED_INDEX) --corpus $(SHARED) --no-progress
+	$(BIN)/python -m communique.evals.ranking --write --set evals/golden/samples.jsonl $(INDEX) \
+	  --set evals/golden/shared.jsonl $(SHARED_INDEX)
 	$(BIN)/python -m communique.evals.calibration --write --set evals/golden/samples.jsonl $(INDEX) \
 	  --set evals/golden/shared.jsonl $(SHARED_INDEX)
 

@@ -23,6 +23,7 @@ from communique.assistant.models import Answer, Draft
 from communique.assistant.overview import wants_overview
 from communique.assistant.quantities import asked_noun, years_in
 from communique.assistant.question import MAX_QUESTION_CHARS, analyse
+from communique.assistant.ranking import RankModel, load_model, rerank
 from communique.assistant.render import message
 from communique.assistant.semantic import SentenceSimilarity, rerank_cross_language
 from communique.assistant.signals import compute_signals
@@ -47,6 +48,8 @@ class AssistantConfig:
     per_release: int = 2  # chunks per release looked at
     suggestions: int = 3  # releases listed when not found
     policy: abstain.Policy = field(default_factory=abstain.Policy)
+    ranker: RankModel | None = field(default_factory=load_model)  # the learnt score correction (None: hand weights)
+    pool: int = POOL  # candidates kept with a draft (the ranker's fit looks at all of them)
 
 
 class Assistant:
@@ -194,10 +197,11 @@ class Assistant:
         similarity = SentenceSimilarity(q.text if not resolution.is_followup else resolution.query,
                                         getattr(self.retriever, "embedder", None))
         rerank_cross_language(sentences, q.lang, similarity)
+        rerank(sentences, q.lang, kinds[0], self.config.ranker)
         chosen = select(sentences, terms, kinds, releases)
         signals = compute_signals(chosen, terms, releases, q, self.retriever.release, similarity) if chosen else None
         abstained = signals is None or abstain.should_abstain(signals, self.config.policy)
-        pool = sorted(sentences, key=lambda s: -s.score)[:POOL]
+        pool = sorted(sentences, key=lambda s: -s.score)[:self.config.pool]
         return Draft(q, resolution, hits, releases, chosen, terms, signals, abstained, retrieval_ms, dated, source_lang,
                      pool=pool)
 

@@ -18,6 +18,7 @@ WINDOW = 400  # characters looked at around a chunk so its edge sentences are wh
 WHOLE_RELEASES = int(os.environ.get("COMMUNIQUE_WHOLE_RELEASES", "1"))  # read whole, beyond their chunks
 WHOLE_CHARS = 12_000  # … when no longer than this
 WHOLE_SENTENCES = 80
+SUBTITLE = 200  # a first paragraph shorter than this is a subtitle, not the lede
 _NON_WORD = re.compile(r"\W+")
 
 
@@ -123,6 +124,11 @@ def _ledes(hits: list[Hit], releases: Mapping[str, Release], chunks_of: Callable
 
 
 def _first_paragraph_end(text: str) -> int:
+    """End of the lede: the first paragraph, or the first two when the first is only a subtitle
+    (a line of under 200 characters above the dateline, as CNW copies carry)."""
     head_start = len(text) - len(text.lstrip())
     cut = text.find("\n\n", head_start + 40, head_start + 600)
+    if 0 <= cut < head_start + SUBTITLE:
+        following = text.find("\n\n", cut + 40, cut + 600)
+        return following if following >= 0 else min(len(text), cut + 400)
     return cut if cut >= 0 else min(len(text), head_start + 400)

@@ -46,6 +46,7 @@ class Sentence:
     cues: dict[str, float] = field(default_factory=dict)  # per kind asked for
     score: float = 0.0
     matched: frozenset[str] = frozenset()
+    semantic: float = 0.0  # what the cross-language cosine added to the score (assistant/semantic.py)
 
     @property
     def release_id(self) -> str:

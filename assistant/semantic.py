@@ -79,4 +79,5 @@ def rerank_cross_language(sentences: list[Sentence], qlang: str, similarity: Sen
     # questions' fact coverage by ~2 points on the dev split).
     mean = sum(cosines) / len(cosines)
     for sent, cos in zip(others, cosines):
-        sent.score += WEIGHT * (cos - mean)
+        sent.semantic = WEIGHT * (cos - mean)
+        sent.score += sent.semantic
