@@ -7,11 +7,9 @@ only somewhere in the release), and whether those sentences hold the kind of val
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
 from communique.assistant.abstain import Signals
-from communique.assistant.crosslang import counterpart
 from communique.assistant.dates import mentions_range
 from communique.assistant.extractive import Sentence
 from communique.assistant.glossary import equivalents
@@ -19,7 +17,7 @@ from communique.assistant.places import mentions
 from communique.assistant.question import Question
 from communique.assistant.semantic import SentenceSimilarity
 from communique.assistant.terms import Terms
-from communique.assistant.text import Span, fold, stem, tokenize
+from communique.assistant.text import fold, stem, tokenize
 from communique.assistant.values import find_value
 from communique.assistant.wordindex import word_index
 from communique.index.models import Release
@@ -72,22 +70,15 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
                     release_of: Callable[[str], Release | None],
                     similarity: SentenceSimilarity) -> Signals:
     best = max(chosen, key=lambda s: s.score)
-    cited = _cited_releases(chosen, releases, release_of)  # with their translations, read once
-    shown = _shown_in_asker_language(best, cited, q.lang, terms) if best.lang != q.lang else None
-    if shown is not None:
-        # The answer will quote the asker's version of this sentence (assistant/answering.py): judge that.
-        stems, original = _stems(shown.text, terms), best
-        best = replace(best, text=shown.text, start=shown.start, end=shown.end, stems=stems,
-                       focus_coverage=_focus_share(stems, terms))
-        chosen = [best if c is original else c for c in chosen]
-    cross = best.lang != q.lang and shown is None  # how the words are matched
+    cross = best.lang != q.lang
     focus_weights = {s: w for s, w in terms.weights.items() if s in terms.focus}
     focus_total = sum(focus_weights.values()) or 1.0
     context: set[str] = set()
     for sent in chosen:
-        context |= sent.matched if shown is None or sent is not best else {t for t in terms.weights if t in sent.stems}
+        context |= sent.matched
         context |= {s for s in terms.weights if s in _title_stems(sent.hit.title)}
     context_coverage = sum(w for s, w in focus_weights.items() if s in context) / focus_total
+    cited = _cited_releases(chosen, releases, release_of)  # with their translations, read once
     found, in_sentences, numbers_present = _specifics_present(chosen, terms, cited, cross)
     coverage = best.focus_coverage
     followup = bool(set(terms.subject_weights) - set(terms.focus))
@@ -117,7 +108,7 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         n_specifics=len(terms.specifics),
         dense=round(float(best.hit.dense_score or 0.0), 4),
         cue=min(1.0, max(s.cue for s in chosen)) if q.kind != "other" else 1.0,
-        cross_language=best.lang != q.lang,  # which model judges: quoted from a translation or not
+        cross_language=cross,
         semantic=None if semantic is None else round(semantic, 4),
         followup=followup,
         sentence_specifics=round(in_sentences, 4),
@@ -176,24 +167,3 @@ def _cited_releases(chosen: list[Sentence], releases: dict[str, Release],
 
 def _dated(release: Release | None, date_from: str, date_to: str) -> bool:
     return bool(release and release.date and date_from <= release.date <= date_to)
-
-
-def _shown_in_asker_language(best: Sentence, cited: list[Release], qlang: str, terms: Terms) -> Span | None:
-    """The sentence of the asker's version of `best`'s release that translates it, when one is clear:
-    what the answer will quote, so what the abstention should weigh."""
-    source = next((r for r in cited if r.id == best.release_id), None)
-    target = next((r for r in cited if r.lang == qlang and r.id in best.hit.translations), None)
-    if source is None or target is None:
-        return None
-    match = counterpart(source.text, Span(best.start, best.end, best.text), target.text, frozenset(terms.weights))
-    return None if match is None else match.span
-
-
-def _stems(text: str, terms: Terms) -> frozenset[str]:
-    phrases = {key for key, pattern in terms.phrases.items() if pattern.search(text)}  # "ALL IN"
-    return frozenset(stem(t) for t in tokenize(text, keep_stopwords=True)) | phrases
-
-
-def _focus_share(stems: frozenset[str], terms: Terms) -> float:
-    focus = {s: w for s, w in terms.weights.items() if s in terms.focus}
-    return sum(w for s, w in focus.items() if s in stems) / (sum(focus.values()) or 1.0)
