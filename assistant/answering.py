@@ -48,6 +48,18 @@ class Quotes:
                                  release.title))
         return citation
 
+    def lead_first(self, lead: Lead) -> Lead:
+        """Quote the sentence the value was read from first ("**$1.64 per $100** — 2025 employee rate:
+        $1.64 … [1]"), when only sentences of its own release precede it; renumbered, the rest in order."""
+        i = next((k for k, c in enumerate(self.citations) if c.n == lead.n), None)
+        if not i or any(c.release_id != self.citations[i].release_id for c in self.citations[:i]):
+            return lead
+        order = [i] + [k for k in range(len(self.citations)) if k != i]
+        self.citations = [replace(self.citations[k], n=j + 1) for j, k in enumerate(order)]
+        self.cited = [Cited(c, self.cited[k].release, self.cited[k].score) for c, k in zip(self.citations, order)]
+        self.pieces = [replace(self.pieces[k], n=j + 1) for j, k in enumerate(order)]
+        return replace(lead, n=1)
+
     def has(self, release_id: str, start: int) -> bool:
         return any(c.release_id == release_id and c.start == start for c in self.citations)
 
@@ -68,6 +80,8 @@ def extractive_answer(source: Source, draft: Draft, notice: str | None, *, sugge
     if not quotes.citations:
         return not_found_answer(source, replace(draft, abstained=True), notice, suggestions=suggestions)
     lead, items, form, opening = _shape(source, draft, quotes)
+    if form == "value" and lead is not None:
+        lead = quotes.lead_first(lead)
     body = opening + compose(quotes.pieces, q.lang)
     if draft.widened:
         widened = message(q.lang, "widened", range=date_range(q.date_from, q.date_to, q.lang))
