@@ -77,7 +77,11 @@ def load_model(path: Path = MODEL_FILE) -> RankModel | None:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         log.error("%s: not a ranking model (%s); sentence scores left unchanged", path, exc)
         return None
+    beta = float(data.get("beta", 10.0)) if isinstance(data, dict) else 10.0
+    if not all(math.isfinite(v) for v in [*weights.values(), beta]):
+        log.error("%s: a weight is not a finite number; sentence scores left unchanged", path)
+        return None
     unknown = sorted(set(weights) - set(FEATURES))
     if unknown:
         log.error("%s: unknown features %s ignored", path, ", ".join(unknown))
-    return RankModel({k: v for k, v in weights.items() if k in FEATURES}, float(data.get("beta", 10.0)))
+    return RankModel({k: v for k, v in weights.items() if k in FEATURES}, beta)

@@ -80,3 +80,11 @@ def test_a_missing_file_or_the_switch_means_hand_weights(tmp_path, monkeypatch):
         assert load_model(path) is None
     finally:
         load_model.cache_clear()
+
+
+def test_a_weight_that_is_not_a_finite_number_is_refused(tmp_path, caplog):
+    path = tmp_path / "rank_model.json"
+    path.write_text('{"weights": {"lexical": NaN}, "beta": 10}', encoding="utf-8")  # json.loads accepts NaN
+    with caplog.at_level(logging.ERROR):
+        assert load_model(path) is None
+    assert str(path) in caplog.text and "finite" in caplog.text
