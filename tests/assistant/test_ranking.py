@@ -74,12 +74,19 @@ def test_a_missing_file_or_the_switch_means_hand_weights(tmp_path, monkeypatch):
     assert load_model(tmp_path / "absent.json") is None
     path = tmp_path / "rank_model.json"
     path.write_text(json.dumps({"weights": {"lexical": 0.3}}), encoding="utf-8")
+    assert load_model(path) == RankModel({"lexical": 0.3}, 10.0)
     monkeypatch.setenv("COMMUNIQUE_RANKER", "0")
-    load_model.cache_clear()
-    try:
+    assert load_model(path) is None  # the switch works after the model was first read
+    monkeypatch.delenv("COMMUNIQUE_RANKER")
+    assert load_model(path) == RankModel({"lexical": 0.3}, 10.0)
+
+
+def test_a_beta_that_is_not_a_number_is_refused(tmp_path, caplog):
+    path = tmp_path / "rank_model.json"
+    path.write_text(json.dumps({"weights": {"lexical": 0.3}, "beta": None}), encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
         assert load_model(path) is None
-    finally:
-        load_model.cache_clear()
+    assert str(path) in caplog.text
 
 
 def test_a_weight_that_is_not_a_finite_number_is_refused(tmp_path, caplog):
