@@ -52,11 +52,11 @@ class Quotes:
         """Quote the sentence the value was read from first ("**$1.64 per $100** — 2025 employee rate:
         $1.64 … [1]"), when only sentences of its own release precede it; renumbered, the rest in order."""
         i = next((k for k, c in enumerate(self.citations) if c.n == lead.n), None)
-        if not i or any(c.release_id != self.citations[i].release_id for c in self.citations[:i]):
+        if i is None or i == 0 or any(c.release_id != self.citations[i].release_id for c in self.citations[:i]):
             return lead
         order = [i] + [k for k in range(len(self.citations)) if k != i]
         self.citations = [replace(self.citations[k], n=j + 1) for j, k in enumerate(order)]
-        self.cited = [Cited(c, self.cited[k].release, self.cited[k].score) for c, k in zip(self.citations, order)]
+        self.cited = [replace(self.cited[k], citation=c) for c, k in zip(self.citations, order)]
         self.pieces = [replace(self.pieces[k], n=j + 1) for j, k in enumerate(order)]
         return replace(lead, n=1)
 

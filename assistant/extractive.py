@@ -76,7 +76,7 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
     focus_total = sum(w for s, w in terms.weights.items() if s in terms.focus) or 1.0
     title_stems: dict[str, frozenset[str]] = {}
     rel_cov: dict[str, float] = {}
-    max_dense = max([s.hit.dense_score or 0.0 for s in sentences] + [0.1])
+    max_dense = best_dense(sentences)
     for sent in sentences:
         if sent.release_id not in rel_cov:
             release = releases.get(sent.release_id)
@@ -186,6 +186,17 @@ def _with_cue(sent: Sentence, kind: str, qlang: str) -> float:
     return value
 
 
+def best_dense(sentences: list[Sentence]) -> float:
+    """The highest passage cosine among the candidates (at least 0.1, so a ratio to it stays bounded)."""
+    return max([s.hit.dense_score or 0.0 for s in sentences] + [0.1])
+
+
+def relative_dense(sent: Sentence, best: float) -> float:
+    """The passage cosine relative to the best one, squared: near the best counts, far below hardly."""
+    dense = sent.hit.dense_score
+    return 0.0 if dense is None or best <= 0 else max(0.0, dense / best) ** 2
+
+
 def _base(sent: Sentence, max_dense: float, qlang: str) -> float:
     """Evidence before the cue: words of the question here, in the title, in the release; rank; dense.
 
@@ -193,8 +204,7 @@ def _base(sent: Sentence, max_dense: float, qlang: str) -> float:
     dense similarity of the passage — relative to the best passage found — carries more.
     """
     prior = 1.0 / (1.0 + 0.35 * (max(sent.hit.rank, 1) - 1))
-    dense = sent.hit.dense_score
-    dense_rel = 0.0 if dense is None or max_dense <= 0 else max(0.0, dense / max_dense) ** 2
+    dense_rel = relative_dense(sent, max_dense)
     if sent.lang == qlang:
         return (0.40 * sent.coverage + 0.10 * sent.context_coverage + 0.15 * sent.release_coverage + 0.10 * prior
                 + 0.10 * dense_rel)

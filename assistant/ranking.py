@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from communique.assistant.extractive import Sentence
+from communique.assistant.extractive import Sentence, best_dense, relative_dense
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class RankModel:
 
 def features(sentences: Sequence[Sentence], qlang: str, kind: str) -> list[list[float]]:
     """One row of `FEATURES` per candidate; dense and lexical scores relative to the pool's best."""
-    max_dense = max([s.hit.dense_score or 0.0 for s in sentences] + [0.1])
+    max_dense = best_dense(list(sentences))
     max_lexical = max([s.hit.lexical_score or 0.0 for s in sentences] + [0.1])
     unasked = 1.0 if kind == "other" else 0.0  # a cue when no kind was asked is a weak hint
     rows = []
@@ -52,7 +52,7 @@ def features(sentences: Sequence[Sentence], qlang: str, kind: str) -> list[list[
         cross = 1.0 if s.lang != qlang else 0.0
         rows.append([s.coverage, s.focus_coverage, s.context_coverage, s.release_coverage, s.cue, float(s.lead),
                      cross, math.log(len(s.text) + 1) / 6, 1.0 / max(s.hit.rank, 1),
-                     max(0.0, (s.hit.dense_score or 0.0) / max_dense) ** 2, (s.hit.lexical_score or 0.0) / max_lexical,
+                     relative_dense(s, max_dense), (s.hit.lexical_score or 0.0) / max_lexical,
                      s.semantic, 1.0 if s.start < 400 else 0.0, s.cue * unasked, s.coverage * cross])
     return rows
 
