@@ -6,11 +6,13 @@ Format (JSONL, one question per line; blank lines and lines starting with `//` a
      "sources": ["<release id>", ...], "answer": "short reference answer",
      "facts": ["Cornwall", ["$70 million", "70 millions"]], "kind": "en-fr",
      "history": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}],
-     "class": "event-date", "split": "heldout"}
+     "class": "event-date", "split": "heldout", "batch": 2}
 
 `kind` is the language direction (en-en, fr-en, ..., followup, unanswerable); `class` is what
 the question asks for (event-date, list, where, who-said, yes-no, crosslang, near-miss);
-`split` is "dev" (the default) or "heldout" (see `evals.splits`).
+`split` is "dev" (the default) or "heldout" (see `evals.splits`); `batch` (an integer, default 1)
+says which writing round an item came from, so that a later round is split on its own and never
+moves an earlier item between splits.
 
 `load_golden` refuses a file it cannot turn into items (bad JSON, wrong types, unknown keys:
 a typo such as "souces" would otherwise silently drop the gold). `check_golden` reports what
@@ -29,7 +31,7 @@ from communique.index.models import Release
 LANGS = ("en", "fr")
 ROLES = ("user", "assistant")
 REQUIRED = ("id", "question", "lang", "answerable")
-OPTIONAL = ("sources", "answer", "facts", "kind", "history", "notes", "class", "split")
+OPTIONAL = ("sources", "answer", "facts", "kind", "history", "notes", "class", "split", "batch")
 NO_KIND = "unspecified"
 NO_CLASS = "unclassified"
 SPLITS = ("dev", "heldout")
@@ -60,6 +62,7 @@ class GoldenItem:
     notes: str = ""
     question_class: str = NO_CLASS  # JSON key "class"
     split: str = DEV
+    batch: int = 1
     origin: str = field(default="", compare=False)  # "file:line", for messages
 
 
@@ -73,6 +76,8 @@ def _type_problems(obj: dict[str, Any]) -> list[str]:
             problems.append(f"{key!r} must be a string, got {type(obj[key]).__name__}")
     if isinstance(obj.get("split"), str) and obj["split"] not in SPLITS:
         problems.append(f"'split' must be one of {list(SPLITS)}, got {obj['split']!r}")
+    if "batch" in obj and (isinstance(obj["batch"], bool) or not isinstance(obj["batch"], int) or obj["batch"] < 1):
+        problems.append(f"'batch' must be a positive integer, got {obj['batch']!r}")
     if "answerable" in obj and not isinstance(obj["answerable"], bool):
         problems.append(f"'answerable' must be true or false, got {obj['answerable']!r}")
     sources = obj.get("sources", [])
@@ -145,6 +150,7 @@ def load_golden(path: str | Path) -> list[GoldenItem]:
                 notes=obj.get("notes", ""),
                 question_class=obj.get("class") or NO_CLASS,
                 split=obj.get("split") or DEV,
+                batch=obj.get("batch", 1),
                 origin=where,
             )
         )

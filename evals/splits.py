@@ -1,12 +1,14 @@
-"""The held-out split: a third of every (kind, class) stratum, chosen by a hash of the id.
+"""The held-out split: a third of every (batch, kind, class) stratum, chosen by a hash of the id.
 
 Why a rule and not a hand pick: whoever tunes the answerer must not choose (or drift) which
 questions it is measured on out of sample. The rule only reads ids, kinds and classes, so it
 is reproducible from the file alone, and `tests/evals/test_golden_files.py` checks that the
 `split` values written in the golden files are exactly what it gives.
 
-Rule: group items by (kind, class); in each group sort by SHA-256 of "heldout:" + id and
-mark the first round(n / 3) items "heldout", the rest "dev".
+Rule: group items by (batch, kind, class); in each group sort by SHA-256 of "heldout:" + id and
+mark the first round(n / 3) items "heldout", the rest "dev". The batch (the writing round, 1 unless
+the item says otherwise) is part of the stratum so that adding questions never moves an earlier
+question between splits: a dev question someone has already read cannot become held-out.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class Stratifiable(Protocol):
     id: str
     kind: str
     question_class: str
+    batch: int
 
 
 def _rank(item_id: str) -> str:
@@ -36,9 +39,9 @@ def heldout_count(n: int) -> int:
 
 def assign_splits(items: Iterable[Stratifiable]) -> dict[str, str]:
     """id → "dev" | "heldout" by the rule above."""
-    strata: dict[tuple[str, str], list[str]] = {}
+    strata: dict[tuple[int, str, str], list[str]] = {}
     for item in items:
-        strata.setdefault((item.kind, item.question_class), []).append(item.id)
+        strata.setdefault((item.batch, item.kind, item.question_class), []).append(item.id)
     splits: dict[str, str] = {}
     for ids in strata.values():
         ordered = sorted(ids, key=_rank)

@@ -134,6 +134,17 @@ def test_class_and_split_are_loaded(tmp_path):
     assert (plain.question_class, plain.split) == ("unclassified", "dev")
 
 
+def test_batch_is_loaded_and_defaults_to_one(tmp_path):
+    assert load_golden(write(tmp_path, [good(batch=2)]))[0].batch == 2
+    assert load_golden(write(tmp_path, [good()], name="plain.jsonl"))[0].batch == 1
+
+
+@pytest.mark.parametrize("bad", [0, "2", True, 1.5])
+def test_a_batch_that_is_not_a_positive_integer_is_a_load_error(tmp_path, bad):
+    with pytest.raises(GoldenError, match=r"golden.jsonl:1 \(q1\): 'batch' must be a positive integer"):
+        load_golden(write(tmp_path, [good(batch=bad)]))
+
+
 def test_unknown_split_is_a_load_error(tmp_path):
     with pytest.raises(GoldenError, match=r"golden.jsonl:1 \(q1\): 'split' must be one of \['dev', 'heldout'\]"):
         load_golden(write(tmp_path, [good(split="test")]))

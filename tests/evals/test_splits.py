@@ -1,12 +1,13 @@
-"""The held-out rule: a third of every (kind, class) stratum, by hashed id, order-independent."""
+"""The held-out rule: a third of every (batch, kind, class) stratum, by hashed id, order-independent."""
 from collections import Counter
 
 from communique.evals.golden import GoldenItem
 from communique.evals.splits import HELDOUT, assign_splits, heldout_count, split_mismatches
 
 
-def _item(i, kind="en-en", cls="list"):
-    return GoldenItem(id=f"q{i:03d}", question="?", lang="en", answerable=True, kind=kind, question_class=cls)
+def _item(i, kind="en-en", cls="list", batch=1):
+    return GoldenItem(id=f"q{i:03d}", question="?", lang="en", answerable=True, kind=kind, question_class=cls,
+                      batch=batch)
 
 
 def test_a_third_of_each_stratum_is_held_out():
@@ -23,6 +24,19 @@ def test_rule_is_deterministic_and_independent_of_order():
     # adding questions to another stratum does not move any split in this one
     more = items + [_item(500 + i, "fr-en") for i in range(9)]
     assert {k: v for k, v in assign_splits(more).items() if k in {i.id for i in items}} == assign_splits(items)
+
+
+def test_a_new_batch_never_moves_an_earlier_question():
+    first = [_item(i) for i in range(12)]
+    before = assign_splits(first)
+    # the same stratum grown by a later batch: without the batch in the stratum, the held-out cut
+    # would move (12 -> 4 held out becomes 36 -> 12) and dev questions already read would be re-dealt
+    grown = first + [_item(300 + i, batch=2) for i in range(24)]
+    after = assign_splits(grown)
+    assert {k: after[k] for k in before} == before
+    assert Counter(after[i.id] for i in grown[12:]) == {"dev": 16, HELDOUT: 8}
+    unbatched = assign_splits(first + [_item(300 + i) for i in range(24)])
+    assert {k: unbatched[k] for k in before} != before  # what the batch protects against
 
 
 def test_heldout_count_rounds_half_up():
