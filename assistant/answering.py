@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
-from communique.assistant.crosslang import counterpart
+from communique.assistant.crosslang import counterpart, loses_information
 from communique.assistant.extractive import Sentence
 from communique.assistant.models import Answer, Citation, Draft, Lead, Source
 from communique.assistant.overview import overview_answer, wants_overview
@@ -127,7 +127,7 @@ def in_answer_language(source: Source, sent: Sentence, draft: Draft) -> tuple[Re
         if target is None or target.lang != q.lang:
             continue
         match = counterpart(release.text, span, target.text, frozenset(draft.terms.weights))
-        if match is None:
+        if match is None or loses_information(span.text, match.span.text, q.kind, q.text, opens=sent.start < 3):
             continue
         chunk_id = chunk_containing(source, tid, match.span)
         if chunk_id is None:

@@ -4,13 +4,18 @@ Translations keep numbers, names and many cognates, and keep the order of the te
 sentence is matched by shared numbers, shared stems (names, « ministre »/"minister") and
 similar relative position, plus how well it answers the question in its own language. When
 nothing matches clearly (the other version is a one-line teaser, say) there is no counterpart
-and the original is quoted with a framing sentence instead.
+and the original is quoted with a framing sentence instead — as it is when the counterpart
+drops what the original states (`loses_information`: versions are not always full translations).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from communique.assistant.text import Span, split_sentences, stem, tokenize
+from communique.assistant.glossary import equivalents
+from communique.assistant.places import mentions
+from communique.assistant.text import Span, fold, split_sentences, stem, tokenize
+from communique.assistant.values import find_value
 
 MAX_TARGET_CHARS = 60_000  # beyond this, look only near the relative position
 ACCEPT = 0.42
@@ -73,3 +78,46 @@ def _overlap(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b)) * (0.5 + 0.5 * min(len(a), len(b)) / max(len(a), len(b)))
+
+
+def loses_information(original: str, translated: str, kind: str, question: str, *, opens: bool = False) -> bool:
+    """Whether quoting `translated` instead of `original` would drop what the question asks.
+
+    Versions of one release are not always full translations: a French teaser may name the minister
+    its English partner leaves out. The translated sentence must keep the original's figures, the
+    surnames of the people it names, and, for a "where" question, the place it names (`opens`: the
+    original opens its release, so its dateline names a place)."""
+    asked = set(tokenize(question))
+    numbers, _ = _profile(_CLOCK.sub(" ", original))  # "10:45 p.m." is « 22 h 45 » in French
+    t_tokens = set(tokenize(translated, keep_stopwords=True))
+    t_stems = {stem(t) for t in t_tokens} | {stem(t) for t in asked}
+    if numbers - asked - {t for t in t_tokens if t.isdigit()}:
+        return True  # (a figure the question itself gives is not news to the asker)
+    letters = re.sub(r"[^a-z]+", " ", fold(translated))
+
+    def absent(name: str) -> bool:
+        province = mentions(letters, name)  # "Nova Scotia" is there as « Nouvelle-Écosse »
+        if province is not None:
+            return not province
+        last = tokenize(name.split()[-1])
+        # a word with a known translation ("Canadian *Heritage*") is not a surname
+        return bool(last) and stem(last[-1]) not in t_stems and not equivalents(stem(last[-1]))
+
+    if any(absent(found.group()) for found in _PERSON.finditer(original)):
+        return True
+    if kind != "place":
+        return False
+    # a place the original names and the translation does not (a dateline "OTTAWA" only one version has);
+    # other kinds are not compared: « Jour des funérailles » is no date to the French reader, "the day
+    # of the funeral" is one to the English one, and figures were compared above
+    place = find_value(kind, original, 0, exclude=fold(question), lead=opens)
+    if place is None or not tokenize(place.text):
+        return False
+    province = mentions(letters, place.text)
+    return not province if province is not None else stem(tokenize(place.text)[-1]) not in t_stems
+
+
+_CLOCK = re.compile(r"\b\d{1,2}(?:\s?[:h]\s?\d{2})?\s?(?:[ap]\.\s?m\.|h\b)|\b\d{1,2}\s?[:h]\s?\d{2}\b", re.I)
+# A person's name: two to four capitalised words ("Bill Blair", "Arthur J. LeBlanc"), which translations
+# keep as they are; names of bodies and programs are translated, and are not checked this way.
+_PERSON = re.compile(r"\b[A-ZÀ-Ö][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-ZÀ-Ö][a-zà-ÿ'’\-]*[a-zà-ÿ][A-Za-zà-ÿ'’\-]*)){1,3}\b")

@@ -51,3 +51,47 @@ def test_no_counterpart_in_a_one_line_teaser(pair):
     teaser = "Le Canada et l'Alberta investissent dans la lutte contre les feux de forêt."
     assert counterpart(en, _span(en, "Purchases made so far"), teaser) is None
     assert counterpart(en, _span(en, "Purchases made so far"), "") is None
+
+
+# -- does the translated sentence keep what the original says? -------------------------------------------
+from communique.assistant.crosslang import loses_information  # noqa: E402
+
+ROSE_FR = ("Au nom du ministre de la Défense nationale, Bill Blair, le comité a lancé aujourd'hui un portail "
+           "de consultation en ligne.")
+ROSE_EN = "Today, the review board launched an online consultation portal."
+
+
+def test_a_minister_only_the_original_names_is_a_loss():
+    assert loses_information(ROSE_FR, ROSE_EN, "person", "Which minister launched the consultation portal?")
+
+
+def test_a_faithful_translation_with_translated_names_loses_nothing():
+    original = ("Following the death of the Honourable Jane Doucette, Canadian Heritage has issued half-masting "
+                "instructions for the National Flag of Canada in Nova Scotia.")
+    translated = ("À la suite du décès de l'honorable Jane Doucette, Patrimoine canadien a publié des instructions "
+                  "de mise en berne du drapeau national du Canada en Nouvelle-Écosse.")
+    assert not loses_information(original, translated, "date", "When did Jane Doucette die?")
+
+
+def test_figures_must_survive_unless_the_question_gives_them():
+    original = "Le taux pour 2025 est fixé à 1,64 $ par tranche de 100 $ de rémunération assurable."
+    assert not loses_information(original, "The rate is set at $1.64 per $100 of insurable earnings.", "amount",
+                                 "What is the rate for 2025?")
+    assert loses_information(original, "The rate is set per $100 of insurable earnings.", "amount",
+                             "What is the rate for 2025?")
+
+
+def test_a_time_of_day_written_the_other_way_is_the_same_time():
+    assert not loses_information("During the 10:45 p.m. count on May 3, staff found the cell empty.",
+                                 "Lors du dénombrement de 22 h 45 le 3 mai, le personnel a trouvé la cellule vide.",
+                                 "date", "When was he found missing?")
+
+
+def test_a_dateline_place_matters_only_to_a_where_question():
+    original = "OTTAWA, le 30 juillet 2024 — Le ministre Ahmed Hussen a conclu une visite de deux jours à la Grenade."
+    translated = "Minister Ahmed Hussen today concluded a two-day trip to Grenada, July 30, 2024."
+    assert loses_information(original, translated, "place", "From which city was it issued?", opens=True)
+    assert not loses_information(original, translated, "date", "When did the trip end?", opens=True)
+    # a place written the other language's way ("Californie") is still there
+    assert not loses_information("The mission took place off the coast of California.",
+                                 "La mission s'est déroulée au large de la Californie.", "place", "Où ?")
