@@ -88,22 +88,10 @@ def loses_information(original: str, translated: str, kind: str, question: str, 
     surnames of the people it names, and, for a "where" question, the place it names (`opens`: the
     original opens its release, so its dateline names a place)."""
     asked = set(tokenize(question))
-    numbers, _ = _profile(_CLOCK.sub(" ", original))  # "10:45 p.m." is « 22 h 45 » in French
-    t_tokens = set(tokenize(translated, keep_stopwords=True))
-    t_stems = {stem(t) for t in t_tokens} | {stem(t) for t in asked}
-    if numbers - asked - {t for t in t_tokens if t.isdigit()}:
+    if _figures(original) - asked - _figures(translated):
         return True  # (a figure the question itself gives is not news to the asker)
-    letters = re.sub(r"[^a-z]+", " ", fold(translated))
-
-    def absent(name: str) -> bool:
-        province = mentions(letters, name)  # "Nova Scotia" is there as « Nouvelle-Écosse »
-        if province is not None:
-            return not province
-        last = tokenize(name.split()[-1])
-        # a word with a known translation ("Canadian *Heritage*") is not a surname
-        return bool(last) and stem(last[-1]) not in t_stems and not equivalents(stem(last[-1]))
-
-    if any(absent(found.group()) for found in _PERSON.finditer(original)):
+    other = _Version.of(translated, asked)
+    if any(other.lacks_person(original, found) for found in _PERSON.finditer(original)):
         return True
     if kind != "place":
         return False
@@ -111,13 +99,87 @@ def loses_information(original: str, translated: str, kind: str, question: str, 
     # other kinds are not compared: « Jour des funérailles » is no date to the French reader, "the day
     # of the funeral" is one to the English one, and figures were compared above
     place = find_value(kind, original, 0, exclude=fold(question), lead=opens)
-    if place is None or not tokenize(place.text):
-        return False
-    province = mentions(letters, place.text)
-    return not province if province is not None else stem(tokenize(place.text)[-1]) not in t_stems
+    return place is not None and any(other.lacks_place(part) for part in place.text.split(","))
 
 
-_CLOCK = re.compile(r"\b\d{1,2}(?:\s?[:h]\s?\d{2})?\s?(?:[ap]\.\s?m\.|h\b)|\b\d{1,2}\s?[:h]\s?\d{2}\b", re.I)
+@dataclass(frozen=True)
+class _Version:
+    """The translated sentence, as the checks read it: folded letters and stems (the question's too)."""
+
+    letters: str
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str, asked: set[str]) -> "_Version":
+        tokens = tokenize(_numbers_as_digits(text), keep_stopwords=True)
+        return cls(re.sub(r"[^a-z]+", " ", fold(text)), frozenset(stem(t) for t in [*tokens, *asked]))
+
+    def keeps(self, word: str) -> bool:
+        s = stem(word)
+        return s in self.stems or bool(equivalents(s) & self.stems)
+
+    def lacks_person(self, original: str, found: re.Match[str]) -> bool:
+        words = found.group().split()
+        titles = [i for i, w in enumerate(words[:-1]) if fold(w).lower().rstrip(".") in _TITLES]
+        if titles:
+            words = words[titles[-1] + 1:]  # "Minister Sean Fraser", "Island Premier Dennis King": the name
+        # "In Nova Scotia", "Quebec City": a province in the run is there as « Nouvelle-Écosse », « Québec »
+        provinces = [mentions(self.letters, " ".join(words[i:j]))
+                     for i in range(len(words)) for j in range(i + 1, len(words) + 1)]
+        if any(p is not None for p in provinces):
+            return not any(provinces)
+        last = tokenize(words[-1])
+        if not last or self.keeps(last[-1]):
+            return False
+        if not equivalents(stem(last[-1])):
+            return True  # a surname has no translation: it must be there
+        # A surname that is also a word ("Mark *Holland*", "Sean *Fraser*") only where the run reads as a
+        # person: after a title, before ", Minister…", or after a given name that is no word; not in a
+        # body's name ("Veterans *Affairs*", "Chief Public Health *Officer*").
+        before = fold(original[max(0, found.start() - 25):found.start()]).lower()
+        after = fold(original[found.end():found.end() + 25]).lower()
+        titled = len(words) < len(found.group().split()) or bool(_TITLE_BEFORE.search(before)) or bool(
+            _TITLE_AFTER.match(after))
+        first = tokenize(words[-2]) if len(words) >= 2 else []  # "… Édouard Dennis King": the last two
+        return bool(first) and (titled or not equivalents(stem(first[0])))
+
+    def lacks_place(self, part: str) -> bool:
+        """"Halifax, Nova Scotia" is read part by part, each by its own words."""
+        words = [w for w in tokenize(part) if not w.isdigit()]
+        return bool(words) and not mentions(self.letters, part) and not any(self.keeps(w) for w in words)
+
+
+def _figures(text: str) -> set[str]:
+    """The numbers a sentence states, without clock times ("10:45 p.m." is « 22 h 45 » in French) and
+    with a fiscal year's short end ("2024-25") written out ("2024-2025")."""
+    text = _FISCAL.sub(lambda m: f"{m.group(1)}-{m.group(1)[:2]}{m.group(2)}", _CLOCK.sub(" ", text))
+    text = re.sub(r"(?<=\d)-(?=[^\W\d])", " ", _numbers_as_digits(text))  # "two-day" → "2 day"
+    return {t for t in tokenize(text) if t.isdigit()}
+
+
+def _numbers_as_digits(text: str) -> str:
+    return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[fold(m.group()).lower()], text)
+
+
+# Small numbers spelt out ("two days", « deux jours »); not "one"/« un », « une » (articles, pronouns) nor
+# « neuf » ("new").
+_NUMBER_WORDS = {w: str(i) for i, ws in enumerate([
+    (), (), ("two", "deux"), ("three", "trois"), ("four", "quatre"), ("five", "cinq"),
+    ("six",), ("seven", "sept"), ("eight", "huit"), ("nine",), ("ten", "dix"), ("eleven", "onze"),
+    ("twelve", "douze"), ("thirteen", "treize"), ("fourteen", "quatorze"), ("fifteen", "quinze"),
+    ("sixteen", "seize"), ("seventeen",), ("eighteen",), ("nineteen",), ("twenty", "vingt")]) for w in ws}
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_FISCAL = re.compile(r"\b(20\d\d)-(\d\d)\b")
+_TITLE_WORDS = (r"minister|ministre|honourable|honorable|premier|premiere|mayor|maire|mairesse|chief|chef|mr|mrs|ms|"
+                r"dr|mme|monsieur|madame|senator|senateur|senatrice|president|presidente|mp|mla|depute|deputee|ceo")
+_TITLE_BEFORE = re.compile(r"\b(?:" + _TITLE_WORDS + r")\.?\s*$")
+_TITLE_AFTER = re.compile(r"\s*,\s*(?:the\s+|la\s+|le\s+)?(?:" + _TITLE_WORDS + r"|parliamentary|secretary|secretaire|"
+                          r"director|directeur|directrice|executive)\b")
+# Titles that stand before a name and are not part of it ("Minister Sean Fraser"); not "Chief", which
+# opens titles too ("Chief Public Health Officer").
+_TITLES = frozenset("""minister ministre honourable honorable premier premiere mayor mairesse maire mr mrs ms
+    dr m mme monsieur madame senator senateur senatrice president presidente""".split())
+_CLOCK = re.compile(r"\b\d{1,2}(?:\s?[:h]\s?\d{2})?\s?(?:[ap]\.?\s?m\b\.?|h\b|heures?\b)|\b\d{1,2}\s?[:h]\s?\d{2}\b", re.I)
 # A person's name: two to four capitalised words ("Bill Blair", "Arthur J. LeBlanc"), which translations
 # keep as they are; names of bodies and programs are translated, and are not checked this way.
 _PERSON = re.compile(r"\b[A-ZÀ-Ö][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-ZÀ-Ö][a-zà-ÿ'’\-]*[a-zà-ÿ][A-Za-zà-ÿ'’\-]*)){1,3}\b")

@@ -56,7 +56,7 @@ def _rows(section: Mapping[str, Any], with_split: bool) -> tuple[dict, dict, dic
     rows = {"overall": section.get("overall", {})}
     row_counts = {"overall": counts.get("overall", {})}
     row_ci = {"overall": ci.get("overall", {})}
-    groups = [("lang", "by_lang"), ("kind", "by_kind"), ("class", "by_class")]
+    groups = [("lang", "by_lang"), ("kind", "by_kind"), ("class", "by_class"), ("batch", "by_batch")]
     if with_split:
         groups.append(("split", "by_split"))
     for label, key in groups:
@@ -100,7 +100,7 @@ def render_report(summary: EvalSummary, results: Sequence[ItemResult], *, chart:
         out += [f"![metrics by language, kind, class and split]({chart})", ""]
 
     summary_section = {"overall": summary.overall, "by_lang": summary.by_lang, "by_kind": summary.by_kind,
-                       "by_class": summary.by_class, "by_split": summary.by_split,
+                       "by_class": summary.by_class, "by_split": summary.by_split, "by_batch": summary.by_batch,
                        "ci": summary.ci, "counts": summary.counts}
     parts = [("All questions", summary_section, True)]
     heldout = (summary.splits or {}).get(HELDOUT)

@@ -36,6 +36,7 @@ class ItemResult:
     error: str | None = None
     question_class: str = NO_CLASS
     split: str = DEV
+    batch: int = 1  # the golden item's writing round (`evals.splits`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -155,11 +156,12 @@ def score_item(
         error=error,
         question_class=item.question_class,
         split=item.split,
+        batch=item.batch,
     )
 
 
 # Breakdowns written to summary.json: section name → ItemResult attribute.
-GROUPINGS = (("by_lang", "lang"), ("by_kind", "kind"), ("by_class", "question_class"))
+GROUPINGS = (("by_lang", "lang"), ("by_kind", "kind"), ("by_class", "question_class"), ("by_batch", "batch"))
 
 
 @dataclass
@@ -180,6 +182,7 @@ class EvalSummary:
     by_split: dict[str, dict[str, float | None]] = field(default_factory=dict)
     ci: dict[str, Any] = field(default_factory=dict)
     splits: dict[str, Any] = field(default_factory=dict)
+    by_batch: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -203,7 +206,7 @@ def _counts(results: Sequence[ItemResult]) -> dict[str, int]:
 def _group(results: Sequence[ItemResult], key: str) -> dict[str, list[ItemResult]]:
     groups: dict[str, list[ItemResult]] = {}
     for r in results:
-        groups.setdefault(getattr(r, key), []).append(r)
+        groups.setdefault(str(getattr(r, key)), []).append(r)  # (batches are numbers: keys as JSON has them)
     return dict(sorted(groups.items()))
 
 
@@ -218,7 +221,7 @@ def _intervals(results: Sequence[ItemResult], label: str) -> dict[str, list[floa
 
 
 def _breakdown(results: Sequence[ItemResult], prefix: str = "") -> dict[str, Any]:
-    """overall + by_lang/by_kind/by_class values, intervals and counts for one set of results."""
+    """overall + by_lang/by_kind/by_class/by_batch values, intervals and counts for one set of results."""
     out: dict[str, Any] = {"n": len(results), "overall": _aggregate(results)}
     ci: dict[str, Any] = {"overall": _intervals(results, f"{prefix}overall")}
     counts: dict[str, Any] = {"overall": _counts(results)}
@@ -259,4 +262,5 @@ def summarize(
         by_split={k: _aggregate(v) for k, v in by_split.items()},
         ci=ci,
         splits={k: _breakdown(v, prefix=f"{k}/") for k, v in by_split.items()},
+        by_batch=whole["by_batch"],
     )

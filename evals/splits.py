@@ -1,7 +1,7 @@
 """The held-out split: a third of every (batch, kind, class) stratum, chosen by a hash of the id.
 
 Why a rule and not a hand pick: whoever tunes the answerer must not choose (or drift) which
-questions it is measured on out of sample. The rule only reads ids, kinds and classes, so it
+questions it is measured on out of sample. The rule only reads ids, batches, kinds and classes, so it
 is reproducible from the file alone, and `tests/evals/test_golden_files.py` checks that the
 `split` values written in the golden files are exactly what it gives.
 
@@ -62,7 +62,8 @@ def split_mismatches(items: Iterable[Stratifiable], written: Mapping[str, str]) 
 def assign_folds(items: Iterable[Stratifiable], k: int = 5) -> dict[str, int]:
     """id → fold 0..k-1 for k-fold cross-validation (e.g. calibrating abstention out of sample).
 
-    Stratified like the held-out split: within each (kind, class) stratum, items sorted by
+    Stratified by (kind, class), like the held-out split without its batch (folds are redrawn for each
+    fit, so nothing already read can move): within each stratum, items sorted by
     SHA-256 of "fold:" + id are dealt round-robin, so every fold gets its share of every stratum
     and the folds do not depend on file order.
     """

@@ -92,6 +92,50 @@ def test_a_dateline_place_matters_only_to_a_where_question():
     translated = "Minister Ahmed Hussen today concluded a two-day trip to Grenada, July 30, 2024."
     assert loses_information(original, translated, "place", "From which city was it issued?", opens=True)
     assert not loses_information(original, translated, "date", "When did the trip end?", opens=True)
-    # a place written the other language's way ("Californie") is still there
-    assert not loses_information("The mission took place off the coast of California.",
-                                 "La mission s'est déroulée au large de la Californie.", "place", "Où ?")
+
+
+@pytest.mark.parametrize("original, translated", [
+    ("The mission took place in California.", "La mission s'est déroulée en Californie."),  # same stem
+    ("The event will be held in Quebec City.", "L'événement aura lieu à Québec."),  # a province name's city
+    ("The event takes place in Halifax, Nova Scotia.", "L'événement a lieu à Halifax, en Nouvelle-Écosse."),
+    ("The event will be held at the Canadian Museum of History.", "L'événement aura lieu au Musée canadien de l'histoire."),
+])
+def test_a_place_written_the_other_languages_way_is_still_there(original, translated):
+    assert not loses_information(original, translated, "place", "Where?")
+    assert loses_information(original, "L'événement aura lieu en mer.", "place", "Where?")
+
+
+@pytest.mark.parametrize("original", [
+    "Minister Sean Fraser announced 500 homes.",  # a surname that is also a word, after a title
+    "Mark Holland, Minister of Health, announced 500 homes.",  # … before ", Minister"
+    "Jane Doucette announced 500 homes.",  # a surname with no translation
+    "Le premier ministre de l'Île-du-Prince-Édouard Dennis King a annoncé 500 logements.",  # after a province
+])
+def test_a_person_only_the_original_names_is_a_loss(original):
+    assert loses_information(original, "Le ministre a annoncé 500 logements.", "other", "What was announced?")
+
+
+def test_names_of_bodies_and_provinces_may_be_translated():
+    assert not loses_information(
+        "The Honourable Ginette Petitpas Taylor, Minister of Veterans Affairs, will attend in Nova Scotia.",
+        "L'honorable Ginette Petitpas Taylor, ministre des Anciens Combattants, sera présente en Nouvelle-Écosse.",
+        "person", "Who will attend?")
+    assert not loses_information("In Nova Scotia, the program will help 500 families.",
+                                 "En Nouvelle-Écosse, le programme aidera 500 familles.", "other", "How many?")
+    assert not loses_information("Dr. Theresa Tam, Canada's Chief Public Health Officer, released 500 reports.",
+                                 "La Dre Theresa Tam, administratrice en chef de la santé publique du Canada, a publié "
+                                 "500 rapports.", "other", "How many?")
+
+
+@pytest.mark.parametrize("original, translated", [
+    ("The trip lasted 2 days.", "Le voyage a duré deux jours."),
+    ("Funding for 2024-25 is set.", "Le financement pour 2024-2025 est fixé."),
+    ("The count was at 10 pm.", "Le dénombrement a eu lieu à 22 h."),
+])
+def test_the_same_figure_written_another_way_is_kept(original, translated):
+    assert not loses_information(original, translated, "other", "?")
+
+
+@pytest.mark.parametrize("original, translated", [("", ""), ("no capitals here", "aucune majuscule ici"), ("x" * 5000, "")])
+def test_odd_input_is_no_loss_and_no_crash(original, translated):
+    assert not loses_information(original, translated, "place", "où ?")

@@ -89,3 +89,18 @@ def test_summary_overall_by_lang_by_kind(golden, make_answer, synthetic_run, equ
     assert s.by_kind["unanswerable"]["abstention_accuracy"] == 0.5
     assert s.counts["overall"] == {"n": 4, "answerable": 2, "unanswerable": 2, "passed": 2, "judged": 4,
                                    "errors": 0}
+
+
+def test_summary_by_batch_keeps_each_writing_round_apart(golden, make_answer, equivalents):
+    from dataclasses import replace
+
+    right = make_answer("Cornwall [1]", [("a_fr", "à Cornwall")])
+    wrong = make_answer("Je ne trouve pas.", abstained=True)
+    results = [score_item(replace(golden(f"q{i}"), batch=batch), retrieved_ids=["a_fr"], equivalents=equivalents,
+                          answer=answer, latency_ms=10.0)
+               for i, (batch, answer) in enumerate([(1, right), (1, right), (2, wrong)])]
+    s = summarize(results)
+    assert [r.batch for r in results] == [1, 1, 2]
+    assert s.by_batch["1"]["fact_coverage"] == 1.0 and s.by_batch["2"]["fact_coverage"] == 0.0
+    assert s.counts["by_batch"]["2"]["n"] == 1
+    assert set(s.splits["dev"]["by_batch"]) == {"1", "2"}
