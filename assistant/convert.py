@@ -10,7 +10,7 @@ import re
 
 from communique.index.calendar import month_name, month_number
 
-_NUMBER_WORDS = {
+NUMBER_WORDS = {  # zero to ten, by language (index = value)
     "en": "zero one two three four five six seven eight nine ten".split(),
     "fr": "zéro un deux trois quatre cinq six sept huit neuf dix".split(),
 }
@@ -115,9 +115,9 @@ def _en_money_to_fr(m: re.Match[str]) -> str:
 
 
 def _word_number(word: str, source: str, target: str) -> str:
-    words = _NUMBER_WORDS[source]
+    words = NUMBER_WORDS[source]
     if word.casefold() in words:
-        return _NUMBER_WORDS[target][words.index(word.casefold())]
+        return NUMBER_WORDS[target][words.index(word.casefold())]
     return word
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from communique.assistant.convert import NUMBER_WORDS
 from communique.assistant.glossary import equivalents
 from communique.assistant.places import mentions
 from communique.assistant.text import Span, fold, split_sentences, stem, tokenize
@@ -161,24 +162,24 @@ def _numbers_as_digits(text: str) -> str:
     return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[fold(m.group()).lower()], text)
 
 
-# Small numbers spelt out ("two days", « deux jours »); not "one"/« un », « une » (articles, pronouns) nor
-# « neuf » ("new").
-_NUMBER_WORDS = {w: str(i) for i, ws in enumerate([
-    (), (), ("two", "deux"), ("three", "trois"), ("four", "quatre"), ("five", "cinq"),
-    ("six",), ("seven", "sept"), ("eight", "huit"), ("nine",), ("ten", "dix"), ("eleven", "onze"),
-    ("twelve", "douze"), ("thirteen", "treize"), ("fourteen", "quatorze"), ("fifteen", "quinze"),
-    ("sixteen", "seize"), ("seventeen",), ("eighteen",), ("nineteen",), ("twenty", "vingt")]) for w in ws}
+# Small numbers spelt out ("two days", « deux jours »): two to ten as `convert` writes them, then to twenty;
+# not "one"/« un », « une » (articles, pronouns) nor « neuf » ("new").
+_NUMBER_WORDS = {w: str(i) for words in NUMBER_WORDS.values() for i, w in enumerate(words) if i >= 2 and w != "neuf"} | {
+    w: str(i) for i, ws in enumerate([("eleven", "onze"), ("twelve", "douze"), ("thirteen", "treize"),
+                                       ("fourteen", "quatorze"), ("fifteen", "quinze"), ("sixteen", "seize"),
+                                       ("seventeen",), ("eighteen",), ("nineteen",), ("twenty", "vingt")], start=11)
+    for w in ws}
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _FISCAL = re.compile(r"\b(20\d\d)-(\d\d)\b")
-_TITLE_WORDS = (r"minister|ministre|honourable|honorable|premier|premiere|mayor|maire|mairesse|chief|chef|mr|mrs|ms|"
-                r"dr|mme|monsieur|madame|senator|senateur|senatrice|president|presidente|mp|mla|depute|deputee|ceo")
-_TITLE_BEFORE = re.compile(r"\b(?:" + _TITLE_WORDS + r")\.?\s*$")
-_TITLE_AFTER = re.compile(r"\s*,\s*(?:the\s+|la\s+|le\s+)?(?:" + _TITLE_WORDS + r"|parliamentary|secretary|secretaire|"
-                          r"director|directeur|directrice|executive)\b")
 # Titles that stand before a name and are not part of it ("Minister Sean Fraser"); not "Chief", which
 # opens titles too ("Chief Public Health Officer").
 _TITLES = frozenset("""minister ministre honourable honorable premier premiere mayor mairesse maire mr mrs ms
     dr m mme monsieur madame senator senateur senatrice president presidente""".split())
+# Words that say the name beside them is a person's (before it: "Chief Alice McKay"; after it: ", MLA").
+_TITLE_WORDS = "|".join(sorted((_TITLES - {"m"}) | {"chief", "chef", "mp", "mla", "depute", "deputee", "ceo"}))
+_TITLE_BEFORE = re.compile(r"\b(?:" + _TITLE_WORDS + r")\.?\s*$")
+_TITLE_AFTER = re.compile(r"\s*,\s*(?:the\s+|la\s+|le\s+)?(?:" + _TITLE_WORDS + r"|parliamentary|secretary|secretaire|"
+                          r"director|directeur|directrice|executive)\b")
 _CLOCK = re.compile(r"\b\d{1,2}(?:\s?[:h]\s?\d{2})?\s?(?:[ap]\.?\s?m\b\.?|h\b|heures?\b)|\b\d{1,2}\s?[:h]\s?\d{2}\b", re.I)
 # A person's name: two to four capitalised words ("Bill Blair", "Arthur J. LeBlanc"), which translations
 # keep as they are; names of bodies and programs are translated, and are not checked this way.
