@@ -50,15 +50,24 @@ class Quotes:
 
     def lead_first(self, lead: Lead) -> Lead:
         """Quote the sentence the value was read from first ("**$1.64 per $100** — 2025 employee rate:
-        $1.64 … [1]"), when only sentences of its own release precede it; renumbered, the rest in order."""
+        $1.64 … [1]"), when only sentences of its own announcement (the release or a translation of
+        it) precede it; renumbered, the rest in order. A partial translation may quote the release's
+        sentence without the value first; the value must not open on a quote that lacks it."""
         i = next((k for k, c in enumerate(self.citations) if c.n == lead.n), None)
-        if i is None or i == 0 or any(c.release_id != self.citations[i].release_id for c in self.citations[:i]):
+        if i is None or i == 0:
+            return lead
+        own = self._announcement(i)
+        if any(self._announcement(k) != own for k in range(i)):
             return lead
         order = [i] + [k for k in range(len(self.citations)) if k != i]
         self.citations = [replace(self.citations[k], n=j + 1) for j, k in enumerate(order)]
         self.cited = [replace(self.cited[k], citation=c) for c, k in zip(self.citations, order)]
         self.pieces = [replace(self.pieces[k], n=j + 1) for j, k in enumerate(order)]
         return replace(lead, n=1)
+
+    def _announcement(self, k: int) -> str:
+        release = self.cited[k].release
+        return f"pair:{release.pair_id}" if release.pair_id else f"id:{release.id}"
 
     def has(self, release_id: str, start: int) -> bool:
         return any(c.release_id == release_id and c.start == start for c in self.citations)
