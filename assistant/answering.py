@@ -103,8 +103,8 @@ def extractive_answer(source: Source, draft: Draft, notice: str | None, *, sugge
 def _shape(source: Source, draft: Draft, quotes: Quotes) -> tuple[Lead | None, list[Lead], str, str]:
     """(lead, items, form, the text before the quotes): a list, a Yes/No, the value asked, or nothing."""
     q = draft.question
-    if q.kind in ("person", "who_said") and wants_list(q.text):
-        items = list_items(q.text, quotes.cited)
+    if q.kind in ("person", "who_said", "organisation") and wants_list(q.text):
+        items = list_items(q.text, quotes.cited, "organisation" if q.kind == "organisation" else "person")
         if quoted_list(q.text):
             items = _speakers(source, draft, quotes) or items
         if items:

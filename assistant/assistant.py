@@ -191,7 +191,7 @@ class Assistant:
         terms = question_terms(resolution, self._idf, self._pair_lexicon().get if self._pair_lexicon else None)
         sentences = collect(hits, releases, chunks_of=self.retriever.chunks_of)
         kinds = q.kinds or (q.kind,)
-        score(sentences, terms, kinds, q.lang, releases, until=q.until,
+        score(sentences, terms, kinds, q.lang, releases, until=q.until, year_asked=q.asks_year,
               count_noun=asked_noun(q.text) if "count" in kinds else None,
               years=years_in(q.text))
         similarity = SentenceSimilarity(q.text if not resolution.is_followup else resolution.query,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from communique.assistant.organisations import organisation_cue
 from communique.index.calendar import MONTH_WORD_PATTERN
 
 _MONTH_WORDS = MONTH_WORD_PATTERN
@@ -31,6 +32,24 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:spring|summer|fall|autumn|winter|printemps|[ée]t[ée]|automne|hiver)\b", re.IGNORECASE)
+SEASON_YEAR = re.compile(r"\b(?:spring|summer|fall|autumn|winter|printemps|[ée]t[ée]|automne|hiver)\s+(?:of\s+|de\s+|d['’])?(?:19|20)\d\d\b",
+                         re.IGNORECASE)
+# The fields of notices and media advisories: "Masting period: …", "Date: …", « Endroit(s) de la mise en berne : … »,
+# "Location: …": the line that answers "when?" or "where?" by its label.
+FIELD_LABELS = {
+    "date": re.compile(r"^\s*(?:Masting\s+period|(?:Time\s+)?period|Dates?|Date\(s\)|When|Time|Period|Période(?:\s+de\s+(?:la\s+)?"
+                       r"mise\s+en\s+berne)?|Quand|Heure|Durée)\s*:", re.IGNORECASE),
+    "place": re.compile(r"^\s*(?:Masting\s+location\(s\)|Location\(s\)|Locations?|Where|Venue|Address|Place|Endroit\(s\)"
+                        r"(?:\s+de\s+(?:la\s+)?mise\s+en\s+berne)?|Endroits?|Lieux?|Où|Adresse)\s*:", re.IGNORECASE),
+}
+
+
+def field_label(kind: str, sentence: str) -> bool:
+    """The sentence is a notice's field whose label names the kind asked ("Masting period: …" for "when?")."""
+    pattern = FIELD_LABELS.get(kind)
+    return bool(pattern and pattern.match(sentence))
+
+
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
 # A street address or block: "38012 3rd Ave.", "the 100 block of East Broadway", « 1234, rue Sherbrooke ».
 ADDRESS = re.compile(
@@ -94,6 +113,14 @@ DATELINE = re.compile(
     r"\s*(?:/[^/]{1,20}/)?\s*[—–-]+\s*",
     re.IGNORECASE,
 )
+DURATION = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a|an|"
+    r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente)[\s-]+"
+    r"(?:years?|months?|weeks?|days?|hours?|minutes?|ans|années|mois|semaines|jours|heures|minutes)\b"
+    r"|\b(?:every|each|chaque|tous\s+les|toutes\s+les)\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|"
+    r"ans|années|mois|semaines|jours|heures)\b|\b(?:annual|yearly|monthly|weekly|daily|annuel\w*|mensuel\w*|hebdomadaire\w*|quotidien\w*)\b",
+    re.IGNORECASE,
+)
 CONTACT = re.compile(r"@\w+\.\w|\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|\bhttps?://|\bwww\.", re.IGNORECASE)
 
 
@@ -110,7 +137,7 @@ def _count(sentence: str) -> float:  # "how many": any number of things
 
 def _date(sentence: str) -> float:
     body = DATELINE.sub("", sentence, count=1)
-    if DATE.search(body):
+    if DATE.search(body) or SEASON_YEAR.search(body):
         return 1.0
     if body != sentence:
         return 0.4  # only the release's own date: right for "when was it announced?", not otherwise
@@ -132,7 +159,23 @@ def _who_said(sentence: str) -> float:
     return 0.3 if SPEECH.search(sentence) else 0.0
 
 
+def _duration(sentence: str) -> float:  # "how long", "how often": a length of time or a frequency
+    if DURATION.search(sentence):
+        return 1.0
+    return 0.4 if NUMBER.search(DATELINE.sub("", sentence, count=1)) else 0.0
+
+
+def _organisation(sentence: str) -> float:
+    if organisation_cue(sentence):
+        return 1.0
+    # a run of capitalised words may be a body without a telling word ("Flying Squirrel Trampoline Park"):
+    # weaker than a named body to choose a sentence by, strong enough not to count as a miss (signals.py)
+    return 0.5 if re.search(r"\b" + _CAP + r"\s+" + _CAP + r"\b", sentence) else 0.0
+
+
 _CUES = {
+    "duration": _duration,
+    "organisation": _organisation,
     "amount": _amount,
     "count": _count,
     "date": _date,

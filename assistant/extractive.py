@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from communique.assistant.cues import ATTRIBUTION, CONTACT, QUOTE, SPEECH, cue_strength
+from communique.assistant.cues import ATTRIBUTION, CONTACT, QUOTE, SPEECH, cue_strength, field_label
 from communique.assistant.followup import names_in
 from communique.assistant.terms import Terms
 from communique.assistant.text import fold, split_sentences, stem, tokenize
@@ -58,14 +58,16 @@ class Sentence:
 
 
 _NON_WORD = re.compile(r"\W+")
+FIELD_BONUS = float(os.environ.get("COMMUNIQUE_FIELD_BONUS", "0.3"))  # a notice's field labelled with the kind asked
 _VALUE_KINDS = frozenset({"amount", "count", "date", "place", "person"})
 _LABEL = re.compile(r"^\s*[^\W\d_][\w’' ]{1,30}\s?:\s")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _UNTIL = re.compile(r"\buntil\b|\btill\b|\bjusqu", re.IGNORECASE)
 
 
 def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang: str,
           releases: Mapping[str, Release], *, until: bool = False, keep: int = 30,
-          count_noun: str | None = None, years: tuple[str, ...] = ()) -> None:
+          count_noun: str | None = None, years: tuple[str, ...] = (), year_asked: bool = False) -> None:
     """Fill each sentence's coverage, cue and final score (higher is better).
 
     Coverage is computed for all; the (costlier) cue patterns only for the `keep` most
@@ -112,7 +114,7 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
         if i >= keep:
             sent.score *= 0.5
             continue
-        sent.cues = _cues(sent.text, kinds, count_noun, years, asked_people)
+        sent.cues = _cues(sent.text, kinds, count_noun, years, asked_people, year_asked)
         sent.cue = max([sent.cues.get(kind, 1.0)] + [0.8 * c for k, c in sent.cues.items() if k != kind])
         if until and kind == "date" and _UNTIL.search(sent.text):
             sent.cue += 0.2  # "until when?" is answered by "until …", « jusqu'au … »
@@ -120,9 +122,14 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
 
 
 def _cues(text: str, kinds: tuple[str, ...], count_noun: str | None, years: tuple[str, ...],
-          asked_people: frozenset[str]) -> dict[str, float]:
+          asked_people: frozenset[str], year_asked: bool = False) -> dict[str, float]:
     """How well `text` holds each kind asked; a pattern's match that cannot be the answer counts half."""
     cues = {k: cue_strength(k, text) for k in kinds}
+    if year_asked and cues.get("date", 1.0) < 1.0 and _YEAR.search(text):
+        cues["date"] = 1.0  # "by what year?": "by 2027" answers it
+    for k in cues:
+        if field_label(k, text):
+            cues[k] += FIELD_BONUS  # "Masting period: From April 22 until sunset on April 26, 2025"
     if cues.get("amount", 0.0) >= 1.0 and find_value("amount", text, 0, years=years) is None:
         # only a rate's unit ("every $100"): no amount to answer with; or, for "the rate for 2025",
         # only 2024's amounts here

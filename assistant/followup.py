@@ -195,6 +195,7 @@ def resolve(question: Question, history: Iterable[Any] | None) -> Resolution:
         kinds=(kind,) + tuple(k for k in question.kinds if k != kind) if kind != question.kind else question.kinds,
         until=question.until,
         content_dates=question.content_dates or prior.question.content_dates,
+        asks_year=question.asks_year,
     )
     return Resolution(resolved_q, query, True, focus, tuple(carried), own_names + tuple(names))
 

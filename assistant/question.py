@@ -25,6 +25,7 @@ _WHO_SAID = re.compile(
     r"|\bquel(?:le)?s?\s+\w+\s+(?:a|ont)\s+(?:dit|declare|affirme|souligne|ajoute)\b"
     r"|\bde\s+qui\s+(?:est|vient|provient)\s+(?:la|cette)\s+(?:citation|declaration)\b"
     r"|\bqui\s+est\s+l'auteur\s+de\b"
+    r"|\b(?:selon|d'apres)\s+qui\b|\baccording\s+to\s+(?:whom|who)\b"
 )
 # Interrogatives that also serve as relative pronouns ("the minister who…", « le lieu où… ») only
 # count at the start of the question or after "tell me"-style openers.
@@ -34,9 +35,43 @@ _OPENER = (
 )
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
+        "duration",  # before "count": « combien de temps » asks for a length of time, not a number of things
+        re.compile(
+            r"\bhow\s+long\b(?!\s+(?:is|was|will\s+be)\s+the\s+(?:road|highway|trail|bridge|route|line|path|pipeline))"
+            r"|\bhow\s+often\b|\bhow\s+frequently\b|\bfor\s+how\s+(?:long|many\s+(?:years|months|weeks|days|hours))\b"
+            r"|\bcombien\s+de\s+temps\b|\bpendant\s+combien\s+(?:de|d')\b|\bsur\s+combien\s+(?:d'annees|de\s+mois|d'ans)\b"
+            r"|\ba\s+quelle\s+frequence\b|\bquelle\s+(?:est\s+la\s+|sera\s+la\s+)?(?:duree|frequence)\b"
+            r"|\bwhat\s+(?:is\s+|was\s+|will\s+be\s+)?the\s+(?:duration|frequency|length\s+of\s+(?:the\s+)?(?:term|mandate|program|contract|pilot|closure|sprints?))\b"
+        ),
+    ),
+    (
+        # Asked for by a company's or body's kind: "Which company is doing the work?", « Quelle entreprise … ? »
+        "organisation",
+        re.compile(
+            r"\b(?:which|what)\s+(?:\w+\s+)?(?:compan(?:y|ies)|firms?|contractors?|clinics?|societ(?:y|ies)|charit(?:y|ies)|"
+            r"foundations?|associations?|non-profits?|nonprofits?|universit(?:y|ies)|colleges?|hospitals?|"
+            r"institutions?|businesses|business|manufacturers?|suppliers?|operators?|partners?|groups?|bodies|body|"
+            r"organi[sz]ations?)\b"
+            r"|\bquel(?:le)?s?\s+(?:\w+\s+)?(?:entreprises?|societes?|firmes?|entrepreneurs?|cliniques?|fondations?|"
+            r"associations?|organismes?|universites?|colleges?|hopitaux|hopital|"
+            r"institutions?|fabricants?|fournisseurs?|exploitants?|partenaires?|groupes?|organisations?)\b"
+        ),
+    ),
+    (
+        # A measure is a number with its unit: "How high will the dam be?", « Sur quelle superficie … ? »
         "count",
         re.compile(
-            r"\bhow\s+many\b|\bcombien\s+(?:de|d')\s*(?!dollars?\b|argent\b|fonds\b|financement\b)"
+            r"\bhow\s+(?:high|tall|wide|deep|far|heavy|long\s+is\s+the\s+(?:road|highway|trail|bridge|route|line|path|pipeline))\b"
+            r"|\bwhat\s+(?:is\s+|was\s+|will\s+be\s+)?(?:the\s+)?(?:area|height|size|length|width|depth|volume|capacity|"
+            r"distance|surface|acreage)\b|\b(?:area|height|size|length|volume|capacity)\s+of\b"
+            r"|\bquel(?:le)?s?\s+(?:est\s+|sera\s+|etait\s+)?(?:la\s+|le\s+)?(?:superficie|hauteur|taille|longueur|largeur|"
+            r"profondeur|volume|capacite|distance|surface|etendue)\b|\bsur\s+quelle\s+(?:superficie|distance|longueur|surface)\b"
+        ),
+    ),
+    (
+        "count",
+        re.compile(
+            r"\bhow\s+many\b|\bcombien\s+(?!(?:de|d')\s*temps\b)(?:de|d')\s*(?!dollars?\b|argent\b|fonds\b|financement\b)"
             r"|\b(?:what|which)\s+number\s+of\b|\bnumber\s+of\b|\bquel\s+nombre\b|\ble\s+nombre\b"
         ),
     ),
@@ -44,7 +79,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "amount",
         re.compile(
             r"\bhow\s+(?:much|large|big)\b|\bwhat\s+(?:amount|sum|budget|percentage|share)\b"
-            r"|\b(?:amount|sum)\s+of\b|\bcost\b|\bcombien\b|\bquel(?:le)?s?\s+(?:montant|somme|budget|nombre|"
+            r"|\b(?:amount|sum)\s+of\b|\bcost\b|\bcombien\b(?!\s+de\s+temps)|\bquel(?:le)?s?\s+(?:montant|somme|budget|nombre|"
             r"pourcentage|part|cout|enveloppe|investissement)\b|\ble\s+(?:montant|nombre|cout)\b"
         ),
     ),
@@ -56,12 +91,16 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|\bwhat\s+(?:city|town|province|country|region|location|place|venue)\b"
             r"|\b(?:dans|en|a)\s+quel(?:le)?\s+(?:ville|province|pays|region|lieu|endroit|territoire|localite)\b"
             r"|\bquel(?:le)?\s+(?:ville|province|pays|region|lieu|endroit)\b"
+            r"|\b(?:street\s+|civic\s+|mailing\s+)?address\b|\badresse\b"
         ),
     ),
     (
         "date",
         re.compile(
             _OPENER + r"(?:when|quand|depuis\s+quand|jusqu'a\s+quand)\b"
+            r"|\b(?:until|till|since|by)\s+when\b"
+            r"|\b(?:during|over|for|in)\s+(?:what|which)\s+(?:period|time\s*frame|dates?|months?|weeks?)\b"
+            r"|\b(?:pendant|durant|sur|pour|au\s+cours\s+de)\s+quel(?:le)?s?\s+(?:periode|dates?|mois|semaines?)\b"
             r"|\bwhat\s+(?:date|day|year|month|time)\b|\bwhich\s+(?:date|day|year|month)\b"
             r"|\bquel(?:le)?\s+(?:date|jour|annee|mois)\b|\ba\s+quel(?:le)?\s+(?:date|moment)\b"
         ),
@@ -71,9 +110,9 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             _OPENER + r"(?:(?:to|by|with|from)\s+)?(?:who|whom)\b"
             + r"|" + _OPENER + r"(?:(?:a|par|de|avec|pour|aupres\s+de)\s+)?qui\b(?!\s+(?:est-ce|sont|est\s+ce)\b)"
-            r"|\bwhich\s+(?:ministers?|officials?|persons?|people|premiers?|mps?|members?|departments?|organi[sz]ations?|"
+            r"|\bwhich\s+(?:ministers?|officials?|persons?|people|premiers?|mps?|members?|departments?|"
             r"personalit(?:y|ies)|dignitar(?:y|ies)|representatives?|mayors?|speakers?|leaders?|guests?)\b"
-            r"|\bquel(?:le)?s?\s+(?:ministres?|personnes?|deputes?|premiers?\s+ministres?|ministeres?|organismes?|responsables?|"
+            r"|\bquel(?:le)?s?\s+(?:ministres?|personnes?|deputes?|premiers?\s+ministres?|ministeres?|responsables?|"
             r"personnalites?|membres?|elus?|elues?|intervenants?|dignitaires?|representants?|maires?|invites?)\b"
         ),
     ),
@@ -83,10 +122,14 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "amount",
         re.compile(
             r"\b(?:amounts?|sums?|value|worth|costs?|budgets?|price|rate|percentage|montants?|sommes?|valeur|"
-            r"couts?|budgets?|prix|taux|pourcentage|proportion)\b"
+            r"couts?|budgets?|prix|taux|pourcentage|proportion|rents?|loyers?|fees?|frais|fines?|amendes?|salar(?:y|ies)|"
+            r"salaires?|wages?|premiums?|tarifs?|plafond|ceiling|penalt(?:y|ies)|penalites?)\b"
         ),
     ),
 ]
+
+
+_ASKS_YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bby\s+when\b|\bquelle\s+annee\b|\bd'ici\s+quand\b|\bin\s+what\s+year\b")
 
 
 @dataclass(frozen=True)
@@ -96,7 +139,7 @@ class Question:
     text: str  # as asked, cleaned and capped
     lang: str  # "fr" or "en"
     lang_confident: bool
-    kind: str  # who_said, count, amount, place, date, person, reason, other
+    kind: str  # who_said, count, amount, place, date, person, organisation, duration, reason, other
     date_from: str | None
     date_to: str | None
     retrieval_text: str
@@ -107,6 +150,7 @@ class Question:
     until: bool = False  # "until when", « jusqu'à quand »: the answer is an end date
     # Dates named as content ("the rate for 2025", "as of June 30"): matched in the text, never a filter.
     content_dates: tuple[DateMention, ...] = ()
+    asks_year: bool = False  # "by what year?", « d'ici quelle année ? »: a year alone is a full answer
 
 
 def clean_question(raw: object) -> tuple[str, str | None]:
@@ -229,5 +273,6 @@ def analyse(
         dates_from_text=bool(published) and not (date_from or date_to),
         kinds=question_kinds(text) if text else ("other",),
         until=bool(re.search(r"\buntil\b|\btill\b|\bjusqu", fold(text))),
+        asks_year=bool(_ASKS_YEAR.search(fold(text))),
         content_dates=content,
     )

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from communique.assistant.convert import format_day, localize
 from communique.assistant.models import Citation, Lead
+from communique.assistant.organisations import organisations_in
 from communique.assistant.quantities import asked_noun, years_in
 from communique.assistant.text import fold, stem, tokenize
 from communique.assistant.values import find_value, full_name, people_in
 from communique.index.models import Release
 
-VALUE_KINDS = ("amount", "count", "date", "place", "person", "duration", "who_said")
+VALUE_KINDS = ("amount", "count", "date", "place", "person", "duration", "who_said", "organisation")
 _ANNOUNCED = re.compile(r"\b(?:announc\w*|annonc\w*|unveil\w*|dévoil\w*|released|publi\w*)\b", re.IGNORECASE)
 _TODAY = re.compile(r"\b(?:today|aujourd['’]hui|this\s+week|cette\s+semaine)\b", re.IGNORECASE)
 
@@ -53,7 +54,12 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
         return _department(cited)
     in_question = fold(question)
     years = years_in(question)
-    for item in sorted(cited, key=lambda c: -c.score):
+    ordered = sorted(cited, key=lambda c: -c.score)
+    if value_kind == "organisation" and ordered:
+        # a body named in another release is no answer: "which company got the contract?" is asked of one
+        top = ordered[0].release
+        ordered = [c for c in ordered if c.release.id == top.id or (top.pair_id and c.release.pair_id == top.pair_id)]
+    for item in ordered:
         c = item.citation
         if value_kind == "date" and _ANNOUNCED.search(question) and item.release.date and (
             _TODAY.search(c.quote) or not find_value("date", c.quote, c.start)
@@ -64,6 +70,9 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
         lead_sentence = c.start <= 200
         value = find_value(value_kind, c.quote, c.start, anchors=anchors(c.quote, stems), lead=lead_sentence,
                            noun=noun, exclude=in_question, years=years)
+        if value is None and value_kind == "duration" and _LENGTH.search(c.quote):
+            # "how long will the lanes be?" asks for a length: "4.5 kilometres"
+            value = find_value("count", c.quote, c.start, anchors=anchors(c.quote, stems), years=years)
         if value is None:
             continue
         shown = localize(value.shown, value_kind, c.lang, qlang)
@@ -73,6 +82,8 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
                     original=value.text)
     return None
 
+
+_LENGTH = re.compile(r"\d\s*(?:km|kilom[eè]tres?|kilometers?|m[eè]tres?|meters?|miles?)\b", re.IGNORECASE)
 
 _ORGANISATION = re.compile(
     r"\b(?:organi[sz]ations?|compan(?:y|ies)|groups?|partners?|firms?|businesses|institutions?|organismes?|entreprises?|"
@@ -191,17 +202,17 @@ def speakers(cited: list[Cited], pool: list[Cited]) -> list[Lead]:
     return items if len(items) >= 2 else []
 
 
-def list_items(question: str, cited: list[Cited]) -> list[Lead]:
-    """Every person named in the best cited sentences, for "which ministers/people …?"."""
+def list_items(question: str, cited: list[Cited], kind: str = "person") -> list[Lead]:
+    """Every person (or body, for "which organizations …?") named in the best cited sentences."""
     items: list[Lead] = []
     seen: set[str] = set()
     for item in sorted(cited, key=lambda c: -c.score)[:2]:
         c = item.citation
-        for a, b, name in people_in(c.quote):
+        for a, b, name in (organisations_in(c.quote) if kind == "organisation" else people_in(c.quote)):
             if any(name in s or s in name for s in seen):
                 continue
             seen.add(name)
-            items.append(Lead(kind="person", shown=name, n=c.n, release_id=c.release_id, start=c.start + a,
+            items.append(Lead(kind=kind, shown=name, n=c.n, release_id=c.release_id, start=c.start + a,
                               end=c.start + b, original=name))
     return items if len(items) >= 2 else []
 

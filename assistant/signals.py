@@ -107,7 +107,7 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         specifics=round(found, 4),
         n_specifics=len(terms.specifics),
         dense=round(float(best.hit.dense_score or 0.0), 4),
-        cue=min(1.0, max(s.cue for s in chosen)) if q.kind != "other" else 1.0,
+        cue=_kind_cue(chosen, q.kind),
         cross_language=cross,
         semantic=None if semantic is None else round(semantic, 4),
         followup=followup,
@@ -115,6 +115,19 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         kind_value=kind_value,
         numbers_present=numbers_present,
     )
+
+
+# A capitalised run may be a body without a telling word ("Technical Safety BC", "Flying Squirrel
+# Trampoline Park"): it weighs half to choose a sentence by (cues.py), and is no sign of a miss.
+_PLAUSIBLE = {"organisation": 0.5}
+
+
+def _kind_cue(chosen: list[Sentence], kind: str) -> float:
+    """How clearly the cited sentences hold the kind asked (1.0 when none is asked)."""
+    if kind == "other":
+        return 1.0
+    cue = min(1.0, max(s.cue for s in chosen))
+    return 1.0 if cue >= _PLAUSIBLE.get(kind, 2.0) else cue
 
 
 # The words that frame a question rather than name its subject ("where was it *held*", « dans quelle

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from communique.assistant.cues import ADDRESS, DATE, DATELINE, NAMED_PERSON
+from communique.assistant.organisations import organisations_in
 from communique.assistant.quantities import counts_of_noun, of_another_year
 from communique.assistant.text import fold
 from communique.index.calendar import MONTH_NAMES
@@ -42,8 +43,8 @@ COUNT_VALUE = re.compile(
     + r")\b)(?:\s+(?i:million|billion|millions?|milliards?))?(?:(?:\s+|-)(?:de\s+|d['’])?[^\W_][\w'’\-+]*){1,2}"
 )
 DURATION_VALUE = re.compile(
-    r"\b(?:" + _NUM + r"|" + _COUNT_WORDS + r")\s+(?:years?|months?|weeks?|days?|hours?|ans|années|mois|semaines|jours|"
-    r"heures)\b",
+    r"\b(?:" + _NUM + r"|" + _COUNT_WORDS + r")[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|ans|années|mois|semaines|"
+    r"jours|heures)\b",
     re.IGNORECASE,
 )
 SEASON_VALUE = re.compile(
@@ -108,9 +109,10 @@ def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = 
     spans = _candidates(kind, text, lead=lead)
     if years and kind in ("amount", "count"):
         spans = [s for s in spans if not of_another_year(text, s[0], years)]
-    if exclude and kind in ("place", "person"):
+    if exclude and kind in ("place", "person", "organisation"):
         # a value the question already names is not its answer ("Where in Squamish …?" → not "Squamish")
-        spans = [s for s in spans if fold(s[2]) not in exclude and fold(s[2]).split()[-1] not in exclude.split()]
+        exclude = exclude.replace("’", "'")  # "Q’waxsem Place" in the text is the question's "Q'waxsem Place"
+        spans = [s for s in spans if (f := fold(s[2]).replace("’", "'")) not in exclude and f.split()[-1] not in exclude.split()]
     if noun and kind == "count":
         spans = [s for s in spans if counts_of_noun(s, text, noun)]
     if not spans:
@@ -199,6 +201,7 @@ _FINDERS = {
     "place": _places,
     "person": _people,
     "who_said": _people,
+    "organisation": lambda text, body, dateline, lead: [s for s in organisations_in(text) if s[0] >= body],
 }
 
 
@@ -241,6 +244,7 @@ def _count_noun(span: tuple[int, int, str]) -> tuple[int, int, str]:
         keep = i + (2 if (re.search(r"[\d+]", word) or word.isupper()) and i + 1 < len(words) else 1)
         value = " ".join(words[:keep])
         break
+    value = re.sub(r"(?i)(?:\s+(?:de|du|des|d['’]|of|the|for|pour|la|le))+$", "", value)  # "13,1 MW de" → "13,1 MW"
     return a, a + len(value), value
 
 

@@ -28,7 +28,8 @@ def test_french_question_is_answered_from_the_french_version_of_the_pair(samples
 def test_english_question_over_a_french_only_release_is_framed(samples_assistant):
     a = samples_assistant.ask("Which organization launched the second call for proposals of the Black-led Philanthropic Endowment Fund?")
     assert not a.abstained and _ids(a) == {"smp-black-endowment-fund-fr"}
-    assert a.text.startswith("The French release of 1 October 2024 states: «")
+    # the body asked for opens the answer (its name as the release writes it), then the framed quote
+    assert a.text.startswith("**Fondation pour les communautés noires** — The French release of 1 October 2024 states: «")
 
 
 def test_french_question_over_an_english_only_release_is_framed(samples_assistant):

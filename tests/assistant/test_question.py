@@ -116,6 +116,24 @@ def test_explicit_dates_override_the_question():
         ("Joly ou Solomon ?", "other"),  # « ou » (or) is not « où » (where)
         ("What did the minister who visited Jasper announce?", "other"),  # relative "who"
         ("Qu'est-ce qui a été annoncé ?", "other"),
+        # the kinds read from the wording around the interrogative (issue 11, class by class)
+        ("Selon qui les parcs sont-ils des trésors naturels ?", "who_said"),
+        ("According to whom is the project the first of many?", "who_said"),
+        ("Until when did flags fly at half-mast?", "date"),
+        ("Pendant quelle période l'autoroute sera-t-elle fermée ?", "date"),
+        ("How long are the sprints?", "duration"),
+        ("How often does it refresh the numbers?", "duration"),
+        ("Combien de temps dure le programme ?", "duration"),
+        ("Quelle entreprise réalise les travaux ?", "organisation"),
+        ("Which clinic receives the grant?", "organisation"),
+        ("Which organizations received funding?", "organisation"),
+        ("Quels organismes reçoivent le financement ?", "organisation"),
+        ("Quelle sera la hauteur du barrage ?", "count"),
+        ("Sur quelle superficie les pulvérisations auront-elles lieu ?", "count"),
+        ("Quels sont les loyers mensuels ?", "amount"),
+        ("What is the street address of the new building?", "place"),
+        ("Combien de logements seront construits ?", "count"),  # « combien de » is still a count
+        ("Which ministers attended ALL IN?", "person"),
     ],
 )
 def test_question_kind(question, kind):
@@ -126,6 +144,14 @@ def test_several_kinds_in_one_question():
     assert analyse("Jusqu'à quand et où les drapeaux ont-ils été mis en berne ?").kinds == ("date", "place")
     assert analyse("When will the school open, and how many students will it serve?").kinds == ("date", "count")
     assert analyse("Until when are flags lowered?").until
+    assert analyse("Combien de temps durera la fermeture ?").kinds == ("duration",)  # not also a count
+
+
+@pytest.mark.parametrize("question, asks_year", [("By what year will the projects be done?", True),
+                                                 ("D'ici quelle année les travaux seront-ils terminés ?", True),
+                                                 ("When will the projects be done?", False)])
+def test_a_question_asking_for_a_year(question, asks_year):
+    assert analyse(question).asks_year is asks_year
 
 
 @pytest.mark.parametrize("raw, problem", [("", "empty"), ("   \n\t ", "empty"), (None, "empty"), ("🙂🙂🙂", "no_words"),

@@ -1,0 +1,35 @@
+"""Bodies named in a sentence: the value for "which company/organization …?" (issue 11)."""
+from __future__ import annotations
+
+import pytest
+
+from communique.assistant.organisations import organisation_cue, organisations_in
+
+
+@pytest.mark.parametrize(
+    "sentence, names",
+    [
+        ("The contract was awarded to Hazelwood Construction from Nanaimo.", ["Hazelwood Construction"]),
+        ("Quick facts GI Medical Research Associates will receive the grant funding.", ["GI Medical Research Associates"]),
+        ("Chris Francey, business director, West Coast General Hospital Foundation – “Expanding …",
+         ["West Coast General Hospital Foundation"]),
+        ("The University of British Columbia and Simon Fraser University", ["University of British Columbia", "Simon Fraser University"]),
+        ("grâce à la Fondation de l’Hôpital général de Montréal.", ["Fondation de l’Hôpital général de Montréal"]),
+        ("SPAC a confié à Priestly Demolition Inc., une entreprise établie à King", ["Priestly Demolition Inc."]),
+        # said of a body that has no telling word in its name
+        ("announced today that MDA Space, a company based in Brampton, will receive", ["MDA Space"]),
+        ("ALL IN, qui est organisé par Scale AI, l'une des cinq grappes", ["Scale AI"]),
+        ("The event is organized by Scale AI.", ["Scale AI"]),
+    ],
+)
+def test_bodies_named_in_a_sentence(sentence, names):
+    found = organisations_in(sentence)
+    assert [name for _, _, name in found] == names
+    assert all(sentence[a:b] == name for a, b, name in found)  # offsets into the sentence
+
+
+@pytest.mark.parametrize("sentence", ["Today, the Minister of Health announced new funding.",
+                                      "The Government of Canada is investing $5 million.",
+                                      "Today, the Minister said, a company will be chosen."])
+def test_no_body_where_none_is_named(sentence):
+    assert organisations_in(sentence) == [] and organisation_cue(sentence) == 0.0
