@@ -26,7 +26,9 @@ from communique.assistant.question import MAX_QUESTION_CHARS, analyse
 from communique.assistant.ranking import RankModel, load_model, rerank
 from communique.assistant.render import message
 from communique.assistant.semantic import SentenceSimilarity, rerank_cross_language
+from communique.assistant.shape import wants_list
 from communique.assistant.signals import compute_signals
+from communique.assistant.support import with_support
 from communique.assistant.terms import question_terms
 from communique.index.models import Hit
 from communique.index.searcher import Searcher
@@ -201,6 +203,8 @@ class Assistant:
         chosen = select(sentences, terms, kinds, releases)
         signals = compute_signals(chosen, terms, releases, q, self.retriever.release, similarity) if chosen else None
         abstained = signals is None or abstain.should_abstain(signals, self.config.policy)
+        if not abstained and not wants_list(q.text):  # a list's items are read from the chosen sentences only
+            chosen = with_support(chosen, sentences)
         pool = sorted(sentences, key=lambda s: -s.score)[:self.config.pool]
         return Draft(q, resolution, hits, releases, chosen, terms, signals, abstained, retrieval_ms, dated, source_lang,
                      pool=pool)

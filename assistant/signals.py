@@ -132,6 +132,8 @@ def _kind_cue(chosen: list[Sentence], kind: str) -> float:
 
 # The words that frame a question rather than name its subject ("where was it *held*", « dans quelle
 # *ville* », "how much did it *get*"): an answer rarely repeats them, so their absence says nothing.
+# Also the reporting and modal verbs and time adverbs of a question ("does it *mention*", « *peut*-elle »,
+# « *désormais* ») and the nouns that name the measure asked ("*distance*", « *hauteur* »: "33 metres high").
 _FRAME_STEMS = frozenset(stem(w) for w in """
     held hold take took place located location city town venue date day year time amount total number
     much money cost worth value get got gets receive received go went put give given provide provided say said
@@ -139,6 +141,12 @@ _FRAME_STEMS = frozenset(stem(w) for w in """
     tenu tenue tenait tenaient tient deroule deroulait deroulee lieu situe situee ville endroit date jour
     annee montant argent total nombre cout coute couter valeur obtenu recu recoit donne verse accorde fourni
     annonce annonces nomme commence debut fin dure duree
+    mention mentions mentioned state states stated refer refers describe described mean means cite cited
+    can could may might now currently still new
+    mentionne mentionnent evoque indique precise cite retient retenu peut peuvent pourra pourront desormais
+    actuellement toujours nouveau nouvel nouvelle trouve trouvent
+    distance height high tall area size length long wide volume capacity duration frequency often period status
+    hauteur haut superficie taille longueur largeur capacite frequence periode statut
 """.split())
 
 
