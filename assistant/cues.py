@@ -114,11 +114,11 @@ DATELINE = re.compile(
     re.IGNORECASE,
 )
 DURATION = re.compile(
-    r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a|an|"
+    r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
     r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente)[\s-]+"
-    r"(?:years?|months?|weeks?|days?|hours?|minutes?|ans|années|mois|semaines|jours|heures|minutes)\b"
+    r"(?:years?|months?|weeks?|days?|hours?|minutes?|ans?|années?|mois|semaines?|jours?|heures?)\b"
     r"|\b(?:every|each|chaque|tous\s+les|toutes\s+les)\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|"
-    r"ans|années|mois|semaines|jours|heures)\b|\b(?:annual|yearly|monthly|weekly|daily|annuel\w*|mensuel\w*|hebdomadaire\w*|quotidien\w*)\b",
+    r"ans?|années?|mois|semaines?|jours?|heures?)\b|\b(?:annual|yearly|monthly|weekly|daily|annuel\w*|mensuel\w*|hebdomadaire\w*|quotidien\w*)\b",
     re.IGNORECASE,
 )
 CONTACT = re.compile(r"@\w+\.\w|\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|\bhttps?://|\bwww\.", re.IGNORECASE)

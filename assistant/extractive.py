@@ -59,7 +59,6 @@ class Sentence:
 
 _NON_WORD = re.compile(r"\W+")
 FIELD_BONUS = float(os.environ.get("COMMUNIQUE_FIELD_BONUS", "0.3"))  # a notice's field labelled with the kind asked
-_VALUE_KINDS = frozenset({"amount", "count", "date", "place", "person"})
 _LABEL = re.compile(r"^\s*[^\W\d_][\w’' ]{1,30}\s?:\s")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _UNTIL = re.compile(r"\buntil\b|\btill\b|\bjusqu", re.IGNORECASE)

@@ -37,7 +37,9 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "duration",  # before "count": « combien de temps » asks for a length of time, not a number of things
         re.compile(
+            # ("how long will the new lanes be?" asks for a length: a measure, below)
             r"\bhow\s+long\b(?!\s+(?:is|was|will\s+be)\s+the\s+(?:road|highway|trail|bridge|route|line|path|pipeline))"
+            r"(?![^?]*\bbe\s*\??\s*$)"
             r"|\bhow\s+often\b|\bhow\s+frequently\b|\bfor\s+how\s+(?:long|many\s+(?:years|months|weeks|days|hours))\b"
             r"|\bcombien\s+de\s+temps\b|\bpendant\s+combien\s+(?:de|d')\b|\bsur\s+combien\s+(?:d'annees|de\s+mois|d'ans)\b"
             r"|\ba\s+quelle\s+frequence\b|\bquelle\s+(?:est\s+la\s+|sera\s+la\s+)?(?:duree|frequence)\b"
@@ -48,7 +50,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         # Asked for by a company's or body's kind: "Which company is doing the work?", « Quelle entreprise … ? »
         "organisation",
         re.compile(
-            r"\b(?:which|what)\s+(?:\w+\s+)?(?:compan(?:y|ies)|firms?|contractors?|clinics?|societ(?:y|ies)|charit(?:y|ies)|"
+            r"\b(?:which|what)\s+(?!(?:do|does|did|can|could|will|would|are|is|was|were|should|must|have|has)\s)(?:\w+\s+)?(?:compan(?:y|ies)|firms?|contractors?|clinics?|societ(?:y|ies)|charit(?:y|ies)|"
             r"foundations?|associations?|non-profits?|nonprofits?|universit(?:y|ies)|colleges?|hospitals?|"
             r"institutions?|businesses|business|manufacturers?|suppliers?|operators?|partners?|groups?|bodies|body|"
             r"organi[sz]ations?)\b"
@@ -62,6 +64,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "count",
         re.compile(
             r"\bhow\s+(?:high|tall|wide|deep|far|heavy|long\s+is\s+the\s+(?:road|highway|trail|bridge|route|line|path|pipeline))\b"
+            r"|\bhow\s+long\b(?=[^?]*\bbe\s*\??\s*$)"
             r"|\bwhat\s+(?:is\s+|was\s+|will\s+be\s+)?(?:the\s+)?(?:area|height|size|length|width|depth|volume|capacity|"
             r"distance|surface|acreage)\b|\b(?:area|height|size|length|volume|capacity)\s+of\b"
             r"|\bquel(?:le)?s?\s+(?:est\s+|sera\s+|etait\s+)?(?:la\s+|le\s+)?(?:superficie|hauteur|taille|longueur|largeur|"
@@ -91,7 +94,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|\bwhat\s+(?:city|town|province|country|region|location|place|venue)\b"
             r"|\b(?:dans|en|a)\s+quel(?:le)?\s+(?:ville|province|pays|region|lieu|endroit|territoire|localite)\b"
             r"|\bquel(?:le)?\s+(?:ville|province|pays|region|lieu|endroit)\b"
-            r"|\b(?:street\s+|civic\s+|mailing\s+)?address\b|\badresse\b"
+            r"|\b(?:street|civic|mailing)\s+address\b|\bthe\s+address\s+of\b|\bl'adresse\s+(?:de|du|des)\b"
         ),
     ),
     (

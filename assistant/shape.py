@@ -50,7 +50,7 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
         return None  # "which organizations …?": a person's name would be the wrong kind of answer
     if kind == "who_said":
         return speaker_lead(cited, fold(question))
-    if kind == "person" and _DEPARTMENT.search(fold(question)):
+    if kind in ("person", "organisation") and _DEPARTMENT.search(fold(question)):
         return _department(cited)
     in_question = fold(question)
     years = years_in(question)

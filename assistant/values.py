@@ -43,8 +43,8 @@ COUNT_VALUE = re.compile(
     + r")\b)(?:\s+(?i:million|billion|millions?|milliards?))?(?:(?:\s+|-)(?:de\s+|d['’])?[^\W_][\w'’\-+]*){1,2}"
 )
 DURATION_VALUE = re.compile(
-    r"\b(?:" + _NUM + r"|" + _COUNT_WORDS + r")[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|ans|années|mois|semaines|"
-    r"jours|heures)\b",
+    r"\b(?:" + _NUM + r"|" + _COUNT_WORDS + r")[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|ans?|années?|mois|semaines?|"
+    r"jours?|heures?)\b",
     re.IGNORECASE,
 )
 SEASON_VALUE = re.compile(
@@ -112,7 +112,9 @@ def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = 
     if exclude and kind in ("place", "person", "organisation"):
         # a value the question already names is not its answer ("Where in Squamish …?" → not "Squamish")
         exclude = exclude.replace("’", "'")  # "Q’waxsem Place" in the text is the question's "Q'waxsem Place"
-        spans = [s for s in spans if (f := fold(s[2]).replace("’", "'")) not in exclude and f.split()[-1] not in exclude.split()]
+        # (a body's last word is often the type asked: "Which hospital …?" → "Royal Columbian Hospital")
+        spans = [s for s in spans if (f := fold(s[2]).replace("’", "'")) not in exclude
+                 and (kind == "organisation" or f.split()[-1] not in exclude.split())]
     if noun and kind == "count":
         spans = [s for s in spans if counts_of_noun(s, text, noun)]
     if not spans:

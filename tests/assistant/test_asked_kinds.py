@@ -50,10 +50,10 @@ def test_which_company_opens_with_the_company(kinds_assistant):
 
 
 def test_a_body_from_another_release_is_not_the_answer(kinds_assistant):
-    # the road release names no body with a telling word but the contractor; Coastline Catering Ltd.
-    # (another release) must never open an answer about the road
+    # the French question finds the road release; Coastline Catering Ltd. (another release, a "Ltd.")
+    # must never open an answer about the road: the contractor does
     a = kinds_assistant.ask("Quelle entreprise a obtenu le contrat de l'autoroute 19 ?")
-    assert a.lead is None or a.lead.release_id == "ak-road-en"
+    assert a.lead is not None and (a.lead.shown, a.lead.release_id) == ("Harbourline Paving", "ak-road-en")
 
 
 def test_which_organizations_is_a_list_of_bodies(kinds_assistant):

@@ -30,6 +30,19 @@ def test_bodies_named_in_a_sentence(sentence, names):
 
 @pytest.mark.parametrize("sentence", ["Today, the Minister of Health announced new funding.",
                                       "The Government of Canada is investing $5 million.",
-                                      "Today, the Minister said, a company will be chosen."])
+                                      "Today, the Minister said, a company will be chosen.",
+                                      "the Minister of Indigenous Services announced",  # a title, not a body
+                                      "The event was led by Premier David Eby.",
+                                      "Ottawa, the company said, will host it.",
+                                      "Quick Facts Construction will begin in May."])
 def test_no_body_where_none_is_named(sentence):
     assert organisations_in(sentence) == [] and organisation_cue(sentence) == 0.0
+
+
+def test_long_runs_of_capitalised_or_spaced_words_stay_fast():
+    import time
+
+    started = time.perf_counter()
+    for text in ["-".join(["Ab"] * 2000) + " x", "Ab" + (" " * 20 + "Ab") * 200 + " x", "Ab, " * 2000]:
+        organisations_in(text)
+    assert time.perf_counter() - started < 2.0  # exponential backtracking took seconds on 100 characters

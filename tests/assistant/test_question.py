@@ -134,6 +134,9 @@ def test_explicit_dates_override_the_question():
         ("What is the street address of the new building?", "place"),
         ("Combien de logements seront construits ?", "count"),  # « combien de » is still a count
         ("Which ministers attended ALL IN?", "person"),
+        ("What do businesses need to know?", "other"),  # an auxiliary, not a body's type
+        ("How will the program address homelessness?", "other"),  # the verb, not a street address
+        ("Quel organisme fédéral a annoncé le financement ?", "organisation"),
     ],
 )
 def test_question_kind(question, kind):
