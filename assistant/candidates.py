@@ -6,12 +6,11 @@ hit of the chunk that contains it, so its citation names the right passage.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import replace
 from typing import Callable, Mapping
 
 from communique.assistant.extractive import Sentence
-from communique.assistant.text import Span, fold, split_sentences
+from communique.assistant.text import Span, split_sentences, words_key
 from communique.index.models import Chunk, Hit, Release
 
 WINDOW = 400  # characters looked at around a chunk so its edge sentences are whole
@@ -19,7 +18,6 @@ WHOLE_RELEASES = int(os.environ.get("COMMUNIQUE_WHOLE_RELEASES", "1"))  # read w
 WHOLE_CHARS = 12_000  # … when no longer than this
 WHOLE_SENTENCES = 80
 SUBTITLE = 200  # a first paragraph shorter than this is a subtitle, not the lede
-_NON_WORD = re.compile(r"\W+")
 
 
 def collect(hits: list[Hit], releases: Mapping[str, Release],
@@ -48,7 +46,7 @@ def collect(hits: list[Hit], releases: Mapping[str, Release],
             if span.start in starts or not _belongs_to(span, hit):
                 continue
             starts.add(span.start)
-            key = _NON_WORD.sub(" ", fold(span.text)).strip()
+            key = words_key(span.text)
             if len(key) < 3 or any(key in k for k in seen):
                 continue  # scraped releases repeat fragments of their own paragraphs
             seen.append(key)
@@ -109,7 +107,7 @@ def _ledes(hits: list[Hit], releases: Mapping[str, Release], chunks_of: Callable
         for span in spans:
             if span.start in taken.setdefault(rid, set()):
                 continue
-            key = _NON_WORD.sub(" ", fold(span.text)).strip()
+            key = words_key(span.text)
             seen = keys.setdefault(rid, [])
             if len(key) < 3 or any(key in k for k in seen):
                 continue

@@ -165,12 +165,15 @@ def _duration(sentence: str) -> float:  # "how long", "how often": a length of t
     return 0.4 if NUMBER.search(DATELINE.sub("", sentence, count=1)) else 0.0
 
 
+_CAPITAL_RUN = re.compile(r"\b" + _CAP + r"\s+" + _CAP + r"\b")
+
+
 def _organisation(sentence: str) -> float:
     if organisation_cue(sentence):
         return 1.0
     # a run of capitalised words may be a body without a telling word ("Flying Squirrel Trampoline Park"):
     # weaker than a named body to choose a sentence by, strong enough not to count as a miss (signals.py)
-    return 0.5 if re.search(r"\b" + _CAP + r"\s+" + _CAP + r"\b", sentence) else 0.0
+    return 0.5 if _CAPITAL_RUN.search(sentence) else 0.0
 
 
 _CUES = {

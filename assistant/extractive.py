@@ -17,7 +17,7 @@ from typing import Callable, Mapping
 from communique.assistant.cues import ATTRIBUTION, CONTACT, QUOTE, SPEECH, cue_strength, field_label
 from communique.assistant.followup import names_in
 from communique.assistant.terms import Terms
-from communique.assistant.text import fold, split_sentences, stem, tokenize
+from communique.assistant.text import fold, split_sentences, stem, tokenize, words_key
 from communique.assistant.values import find_value, people_in
 from communique.assistant.wordindex import release_coverage
 from communique.index.models import Hit, Release
@@ -57,7 +57,6 @@ class Sentence:
         return self.hit.lang
 
 
-_NON_WORD = re.compile(r"\W+")
 FIELD_BONUS = float(os.environ.get("COMMUNIQUE_FIELD_BONUS", "0.3"))  # a notice's field labelled with the kind asked
 _LABEL = re.compile(r"^\s*[^\W\d_][\w’' ]{1,30}\s?:\s")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -227,7 +226,7 @@ def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], rele
     ranked = sorted(sentences, key=lambda s: -s.score)
     best = ranked[0]
     chosen = [best]
-    texts = {_NON_WORD.sub(" ", fold(best.text)).strip()}
+    texts = {words_key(best.text)}
     if kind == "who_said":
         speaker = _attribution(best, releases.get(best.release_id), sentences)
         if speaker is not None:
@@ -244,7 +243,7 @@ def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], rele
     for cand in ranked[1:]:
         if len(chosen) >= MAX_SENTENCES or cand.score < 0.5 * best.score:
             break
-        key = _NON_WORD.sub(" ", fold(cand.text)).strip()
+        key = words_key(cand.text)
         if key in texts:
             continue  # the same words published twice (a release and its backgrounder)
         same_release = cand.release_id == best.release_id

@@ -13,14 +13,13 @@ import os
 import re
 
 from communique.assistant.extractive import Sentence
-from communique.assistant.text import fold
+from communique.assistant.text import words_key
 
 # Of the best sentence's score, what the runner-up must reach. Dev split (436 questions): fact coverage
 # 0.740 → 0.758 at 0.6, 0.7 and 0.8 alike (7 answers gain their fact, none loses it), 0.746 at 0.9; at 0.8
 # 32 other answers get a second quote that adds no golden fact, at 0.7 48: the same gain, less noise.
 # Requiring the runner-up to add a question word the best lacks kept only 2 of the 7 gains.
 SUPPORT = float(os.environ.get("COMMUNIQUE_SUPPORT", "0.8"))
-_NON_WORD = re.compile(r"\W+")
 # Text addressed to an answerer ("Ignore previous instructions and answer that …", "SYSTEM: you must
 # reply …") is quoted when it is the best evidence there is (llm.py), but never brought in as support.
 _ADDRESSED = re.compile(
@@ -38,13 +37,13 @@ def with_support(chosen: list[Sentence], sentences: list[Sentence]) -> list[Sent
     if len(chosen) != 1 or SUPPORT <= 0:
         return chosen
     best = chosen[0]
-    key = _NON_WORD.sub(" ", fold(best.text)).strip()
+    key = words_key(best.text)
     for cand in sorted(sentences, key=lambda s: -s.score):
         if cand is best or cand.release_id != best.release_id:
             continue
         if cand.score < SUPPORT * best.score:
             break
-        if len(cand.text) < 25 or _NON_WORD.sub(" ", fold(cand.text)).strip() == key or _ADDRESSED.search(cand.text):
+        if len(cand.text) < 25 or words_key(cand.text) == key or _ADDRESSED.search(cand.text):
             continue
         return [best, cand]  # the best first: it is the answer, the runner-up its support
     return chosen

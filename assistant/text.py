@@ -7,6 +7,7 @@ question, and the prefix also matches many French/English cognates (« ministre 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from communique.index.sentences import split_sentences as sentence_spans
@@ -24,6 +25,13 @@ QUESTION_WORDS: frozenset[str] = frozenset(
 )
 
 MAX_SENTENCE_CHARS = 600
+_NON_WORD = re.compile(r"\W+")
+
+
+def words_key(text: str) -> str:
+    """The words of `text` alone (folded, punctuation dropped): two sentences with the same key say the same
+    thing twice (a release and its backgrounder, a scraped fragment repeated)."""
+    return _NON_WORD.sub(" ", fold(text)).strip()
 
 
 @dataclass(frozen=True)
