@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
-from communique.assistant.crosslang import counterpart, loses_information
+from communique.assistant.crosslang import adds_information, counterpart, loses_information
 from communique.assistant.extractive import Sentence
 from communique.assistant.models import Answer, Citation, Draft, Lead, Source
 from communique.assistant.overview import overview_answer, wants_overview
@@ -86,6 +86,9 @@ def extractive_answer(source: Source, draft: Draft, notice: str | None, *, sugge
         probe = _probe(source, draft, sent, 0)
         if probe is not None and not quotes.has(probe.citation.release_id, probe.citation.start):
             quotes.add(probe)  # (the same sentence reached twice — a chunk and its translation — is quoted once)
+            fuller = _fuller_version(source, draft, sent, probe)
+            if fuller is not None and not quotes.has(fuller.citation.release_id, fuller.citation.start):
+                quotes.add(fuller)
     if not quotes.citations:
         return not_found_answer(source, replace(draft, abstained=True), notice, suggestions=suggestions)
     lead, items, form, opening = _shape(source, draft, quotes)
@@ -144,6 +147,35 @@ def in_answer_language(source: Source, sent: Sentence, draft: Draft) -> tuple[Re
         draft.releases.setdefault(tid, target)
         return target, match.span, chunk_id
     return release, span, sent.hit.chunk_id
+
+
+def _fuller_version(source: Source, draft: Draft, sent: Sentence, quoted: Cited) -> Cited | None:
+    """The other version's sentence, when it states what the quoted one drops: a partial translation
+    leaves out the minister "on behalf of" whom, the year, the city of the dateline ("Lahore" where the
+    English notice says "Pakistan"). Quoted as well, framed as the other language's."""
+    q = draft.question
+    if quoted.release.lang != q.lang or draft.source_lang:
+        return None
+    for tid in sent.hit.translations if sent.lang == q.lang else ():
+        target = draft.releases.get(tid) or source.release(tid)
+        if target is None or target.lang == q.lang:
+            continue
+        span = Span(quoted.citation.start, quoted.citation.end, quoted.citation.quote)
+        match = counterpart(quoted.release.text, span, target.text, frozenset(draft.terms.weights))
+        if match is None or not adds_information(match.span.text, span.text, q.kind, q.text,
+                                                  opens=match.span.start < 3):
+            continue
+        chunk_id = chunk_containing(source, tid, match.span)
+        if chunk_id is None or target.text[match.span.start:match.span.end] != match.span.text:
+            continue
+        draft.releases.setdefault(tid, target)
+        # A name the asker's version leaves out is the news, so it leads; a figure leads from the asker's
+        # own wording when both give one (« dix nouveaux services », not "10 new").
+        ahead = 1e-3 if q.kind in ("person", "who_said", "place") else -1e-3
+        return Cited(Citation(n=0, release_id=target.id, chunk_id=chunk_id, title=target.title, date=target.date,
+                              url=target.url, lang=target.lang, quote=match.span.text, start=match.span.start,
+                              end=match.span.end, source=target.source), target, quoted.score + ahead)
+    return None
 
 
 def not_found_answer(source: Source, draft: Draft, notice: str | None, *, suggestions: int = 3) -> Answer:

@@ -103,6 +103,27 @@ def loses_information(original: str, translated: str, kind: str, question: str, 
     return place is not None and any(other.lacks_place(part) for part in place.text.split(","))
 
 
+# The kinds whose answer is a figure: the other version's sentence adds one ("by 2027", « article 11 »).
+_FIGURE_KINDS = frozenset({"amount", "count", "date", "duration", "other"})
+
+
+def adds_information(fuller: str, quoted: str, kind: str, question: str, *, opens: bool = False) -> bool:
+    """Whether the other version's sentence `fuller` states what the question asks and the quoted one
+    leaves out: a partial translation drops the minister on whose behalf, the year, the city ("Lahore"
+    where the English notice says "Pakistan"). Only what the kind asked can be (a figure, a person's
+    surname, a place): a name spelt differently or a body's name rewritten is no news to the asker."""
+    asked = set(tokenize(question))
+    if kind in _FIGURE_KINDS:
+        return bool(_figures(fuller) - asked - _figures(quoted))
+    if kind in ("person", "who_said"):
+        short = _Version.of(quoted, asked)
+        return any(short.lacks_person(fuller, found) for found in _PERSON.finditer(fuller))
+    if kind == "place":
+        place = find_value(kind, fuller, 0, exclude=fold(question), lead=opens)
+        return place is not None and any(_Version.of(quoted, asked).lacks_place(part) for part in place.text.split(","))
+    return False
+
+
 @dataclass(frozen=True)
 class _Version:
     """The translated sentence, as the checks read it: folded letters and stems (the question's too)."""

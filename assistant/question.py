@@ -90,7 +90,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "place",
         re.compile(
             _OPENER + r"(?:where|ou|d'ou)\b"
-            r"|\bin\s+which\s+(?:city|town|province|country|region|place|community|territory)\b"
+            r"|\b(?:in|from|at)\s+which\s+(?:\w+\s+)?(?:city|town|province|country|region|place|community|territory)\b"
             r"|\bwhat\s+(?:city|town|province|country|region|location|place|venue)\b"
             r"|\b(?:dans|en|a)\s+quel(?:le)?\s+(?:ville|province|pays|region|lieu|endroit|territoire|localite)\b"
             r"|\bquel(?:le)?\s+(?:ville|province|pays|region|lieu|endroit)\b"
@@ -113,7 +113,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             _OPENER + r"(?:(?:to|by|with|from)\s+)?(?:who|whom)\b"
             + r"|" + _OPENER + r"(?:(?:a|par|de|avec|pour|aupres\s+de)\s+)?qui\b(?!\s+(?:est-ce|sont|est\s+ce)\b)"
-            r"|\bwhich\s+(?:ministers?|officials?|persons?|people|premiers?|mps?|members?|departments?|"
+            r"|\bwhich\s+(?:(?:two|three|four|federal|provincial|cabinet|other)\s+){0,2}(?:ministers?|officials?|persons?|people|premiers?|mps?|members?|departments?|"
             r"personalit(?:y|ies)|dignitar(?:y|ies)|representatives?|mayors?|speakers?|leaders?|guests?)\b"
             r"|\bquel(?:le)?s?\s+(?:ministres?|personnes?|deputes?|premiers?\s+ministres?|ministeres?|responsables?|"
             r"personnalites?|membres?|elus?|elues?|intervenants?|dignitaires?|representants?|maires?|invites?)\b"

@@ -139,3 +139,27 @@ def test_the_same_figure_written_another_way_is_kept(original, translated):
 @pytest.mark.parametrize("original, translated", [("", ""), ("no capitals here", "aucune majuscule ici"), ("x" * 5000, "")])
 def test_odd_input_is_no_loss_and_no_crash(original, translated):
     assert not loses_information(original, translated, "place", "où ?")
+
+
+# -- does the other version state what the quoted one leaves out? ------------------------------------------
+from communique.assistant.crosslang import adds_information  # noqa: E402
+
+
+def test_the_other_version_adds_only_what_the_kind_asked():
+    question = "Which minister launched the consultation portal?"
+    assert adds_information(ROSE_FR, ROSE_EN, "person", question)
+    assert not adds_information(ROSE_FR, ROSE_EN, "amount", "How much did the consultation portal cost?")
+    # a body's name rewritten ("Marine Atlantic Inc." / « Marine Atlantique S.C.C. ») is no person left out
+    assert not adds_information("Le ministre Pablo Rodriguez a annoncé que Marine Atlantique S.C.C. récupère 65 %.",
+                                "Minister Pablo Rodriguez announced that Marine Atlantic Inc. recovers 65%.",
+                                "person", "Which minister announced it?")
+
+
+def test_a_year_or_a_place_only_the_other_version_gives_is_news():
+    assert adds_information("Les projets seront réalisés d'ici 2027 dans les ports suivants.",
+                            "The projects will be carried out in the following harbours.", "date", "By what year?")
+    assert not adds_information("Les projets seront réalisés d'ici 2027.", "The projects will be done by 2027.",
+                                "date", "By what year?")
+    assert adds_information("Victimes de l'attentat à Lahore, Pakistan, le 27 mars 2016.",
+                            "In memory of the victims of the tragedy in Pakistan on March 27, 2016.", "place",
+                            "In which Pakistani city did the attack take place?")

@@ -47,3 +47,53 @@ def test_a_faithful_counterpart_is_quoted_in_the_askers_language(partial_pair):
     assert not answer.abstained
     first = answer.citations[0]
     assert first.release_id == "pt-sambro-fr" and "mai 2025" in first.quote
+
+
+# The other way round: the asker's (English) version is the partial one, and its French partner names
+# the minister and the year it leaves out. The English sentence is quoted, and the French one with it.
+PORTAL_EN = (
+    "OTTAWA — Today, on behalf of the Minister of Fisheries, the Harbour Review Board launched an online "
+    "consultation portal on the future of small craft harbours. The projects funded in Budget 2024 will be carried out in the following harbours."
+)
+PORTAL_FR = (
+    "OTTAWA — Aujourd'hui, au nom de la ministre des Pêches, l'honorable Jane Marchetti, le Comité d'examen "
+    "des ports a lancé un portail de consultation en ligne sur l'avenir des ports pour petits bateaux. Les "
+    "projets financés dans le budget de 2024 seront réalisés d'ici 2027 dans les ports suivants."
+)
+
+
+@pytest.fixture(scope="module")
+def partial_english(tmp_path_factory) -> Assistant:
+    records = [
+        {"id": "pt-portal-en", "lang": "en", "title": "Consultation portal on small craft harbours",
+         "date": "2024-06-12", "pair_id": "pt-portal", "text": PORTAL_EN},
+        {"id": "pt-portal-fr", "lang": "fr", "title": "Portail de consultation sur les ports pour petits bateaux",
+         "date": "2024-06-12", "pair_id": "pt-portal", "text": PORTAL_FR},
+    ]
+    return tiny_assistant(tmp_path_factory, "partial-english", records)
+
+
+def test_the_other_version_is_quoted_when_it_names_the_person_asked(partial_english):
+    answer = partial_english.ask("Which minister launched the online consultation portal on small craft harbours?")
+    assert not answer.abstained
+    assert answer.lead is not None and answer.lead.shown == "Jane Marchetti"
+    by_release = {c.release_id: c for c in answer.citations}
+    assert "Jane Marchetti" in by_release["pt-portal-fr"].quote
+    assert "Harbour Review Board launched" in by_release["pt-portal-en"].quote  # the asker's version stays
+    assert answer.citations[0].release_id == "pt-portal-fr"  # the quote the lead was read from opens
+    assert "The French release of 12 June 2024 states:" in answer.text
+
+
+def test_the_other_version_gives_the_year_the_askers_version_leaves_out(partial_english):
+    answer = partial_english.ask("By what year will the projects funded in Budget 2024 be carried out in the harbours?")
+    assert not answer.abstained
+    assert [c.release_id for c in answer.citations] == ["pt-portal-en", "pt-portal-fr"]
+    assert "d'ici 2027" in answer.citations[1].quote
+    assert "The French release of 12 June 2024 states:" in answer.text
+
+
+def test_a_faithful_partner_is_not_quoted_as_well(partial_pair):
+    answer = partial_pair.ask("When will work on the Sambro harbour breakwater begin?")
+    assert not answer.abstained
+    assert [c.release_id for c in answer.citations] == ["pt-sambro-en"]
+    assert "May 2025" in answer.citations[0].quote

@@ -137,6 +137,10 @@ def test_explicit_dates_override_the_question():
         ("What do businesses need to know?", "other"),  # an auxiliary, not a body's type
         ("How will the program address homelessness?", "other"),  # the verb, not a street address
         ("Quel organisme fédéral a annoncé le financement ?", "organisation"),
+        ("On behalf of which two federal ministers was it announced?", "person"),
+        ("In which Pakistani city did the attack take place?", "place"),
+        ("From which city was the release issued?", "place"),
+        ("Which other programs does it complement?", "other"),  # a modifier alone sets no kind
     ],
 )
 def test_question_kind(question, kind):
