@@ -107,6 +107,8 @@ REASON = re.compile(
     re.IGNORECASE,
 )
 # "PORT HAWKESBURY, Nova Scotia, July 31, 2024 — " / "Le 5 juin 2024 — ": the release's own date and place.
+# A North American telephone number ("780-423-6807", "1-800-663-7867", "(250) 387-1234"): media contacts.
+PHONE = re.compile(r"(?<![\d-])(?:1[-. ])?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\d-])")
 DATELINE = re.compile(
     r"^\s*(?:[A-ZÀ-ÖØ-Þ][\w .'’()\-]{1,60},\s+){0,3}(?:le\s+|on\s+)?"
     r"(?:[0-3]?\d(?:er)?\s+" + _MONTH_WORDS + r"\s+(?:19|20)\d\d|" + _MONTH_WORDS + r"\s+[0-3]?\d,?\s+(?:19|20)\d\d)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from communique.assistant.cues import ADDRESS, DATE, DATELINE, NAMED_PERSON
+from communique.assistant.cues import ADDRESS, DATE, DATELINE, NAMED_PERSON, PHONE
 from communique.assistant.organisations import organisations_in
 from communique.assistant.quantities import counts_of_noun, of_another_year
 from communique.assistant.text import fold
@@ -109,6 +109,9 @@ def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = 
     spans = _candidates(kind, text, lead=lead)
     if years and kind in ("amount", "count"):
         spans = [s for s in spans if not of_another_year(text, s[0], years)]
+    if kind in ("amount", "count"):
+        phones = [m.span() for m in PHONE.finditer(text)]  # "780-423-6807": a number to call, not a count
+        spans = [s for s in spans if not any(a <= s[0] < b for a, b in phones)]
     if exclude and kind in ("place", "person", "organisation"):
         # a value the question already names is not its answer ("Where in Squamish …?" → not "Squamish")
         exclude = exclude.replace("’", "'")  # "Q’waxsem Place" in the text is the question's "Q'waxsem Place"

@@ -70,3 +70,11 @@ def test_a_street_address_or_block_is_a_place():
     assert find_value("place", block, 0).text == "the 100 block of East Broadway"
     assert find_value("place", "Le centre sera situé au 1234, rue Sherbrooke Est.", 0).text == "1234, rue Sherbrooke Est"
     assert find_value("place", "Highway 3 twinning will support 755 jobs.", 0) is None
+
+
+def test_a_telephone_number_is_no_count_or_amount():
+    # media contacts close many releases: "780-423-6807 Chair, …" once opened a "how many" answer
+    assert find_value("count", "780-423-6807 Chair, Alberta Order of Excellence", 0) is None
+    assert find_value("count", "People may call 1-800-663-7867 for help.", 0) is None
+    value = find_value("count", "Call (250) 387-1234: 45 people will be housed.", 0)
+    assert value is not None and value.text.startswith("45")
