@@ -16,6 +16,7 @@ from communique.assistant.models import Citation, Lead
 from communique.assistant.organisations import organisations_in
 from communique.assistant.quantities import asked_noun, years_in
 from communique.assistant.text import fold, stem, tokenize
+from communique.assistant.titles import asked_title
 from communique.assistant.values import find_value, full_name, people_in
 from communique.index.models import Release
 
@@ -54,6 +55,7 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
         return _department(cited)
     in_question = fold(question)
     years = years_in(question)
+    titles = asked_title(question) if value_kind == "person" else ()
     ordered = sorted(cited, key=lambda c: -c.score)
     if value_kind == "organisation" and ordered:
         # a body named in another release is no answer: "which company got the contract?" is asked of one
@@ -69,7 +71,7 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
             return Lead(kind="date", shown=shown, n=c.n, release_id=c.release_id, start=None, end=None, original=shown)
         lead_sentence = c.start <= 200
         value = find_value(value_kind, c.quote, c.start, anchors=anchors(c.quote, stems), lead=lead_sentence,
-                           noun=noun, exclude=in_question, years=years)
+                           noun=noun, exclude=in_question, years=years, titles=titles)
         if value is None and value_kind == "duration" and _LENGTH.search(c.quote):
             # "how long will the lanes be?" asks for a length: "4.5 kilometres"
             value = find_value("count", c.quote, c.start, anchors=anchors(c.quote, stems), years=years)

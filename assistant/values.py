@@ -14,6 +14,7 @@ from communique.assistant.cues import ADDRESS, DATE, DATELINE, NAMED_PERSON, PHO
 from communique.assistant.organisations import organisations_in
 from communique.assistant.quantities import counts_of_noun, of_another_year
 from communique.assistant.text import fold
+from communique.assistant.titles import titled_names
 from communique.index.calendar import MONTH_NAMES
 
 _NUM = r"(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
@@ -98,13 +99,14 @@ class Value:
 
 
 def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = (), lead: bool = False,
-               noun: str | None = None, exclude: str = "", years: tuple[str, ...] = ()) -> Value | None:
+               noun: str | None = None, exclude: str = "", years: tuple[str, ...] = (),
+               titles: tuple[str, ...] = ()) -> Value | None:
     """The value of `kind` in sentence `text` (which starts at `offset` in its release), or None.
 
     When several match, the one nearest the question's words (`anchors`: positions in `text`) wins,
     then the first. `lead` says the sentence opens its release (its dateline names the place and date).
     `years`: the question's years; an amount or count said of another year just before it ("the 2024
-    rate of $1.66" for the 2025 rate) is not the answer.
+    rate of $1.66" for the 2025 rate) is not the answer. `titles`: the title a person is asked by.
     """
     spans = _candidates(kind, text, lead=lead)
     if years and kind in ("amount", "count"):
@@ -120,6 +122,8 @@ def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = 
                  and (kind == "organisation" or f.split()[-1] not in exclude.split())]
     if noun and kind == "count":
         spans = [s for s in spans if counts_of_noun(s, text, noun)]
+    if titles and kind == "person":
+        spans = titled_names(text, spans, titles) or spans  # "which premier …?": the name the title stands beside
     if not spans:
         return None
 
