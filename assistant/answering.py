@@ -166,15 +166,13 @@ def _fuller_version(source: Source, draft: Draft, sent: Sentence, quoted: Cited)
                                                   opens=match.span.start < 3):
             continue
         chunk_id = chunk_containing(source, tid, match.span)
-        if chunk_id is None or target.text[match.span.start:match.span.end] != match.span.text:
-            continue
-        draft.releases.setdefault(tid, target)
         # A name the asker's version leaves out is the news, so it leads; a figure leads from the asker's
         # own wording when both give one (« dix nouveaux services », not "10 new").
         ahead = 1e-3 if q.kind in ("person", "who_said", "place") else -1e-3
-        return Cited(Citation(n=0, release_id=target.id, chunk_id=chunk_id, title=target.title, date=target.date,
-                              url=target.url, lang=target.lang, quote=match.span.text, start=match.span.start,
-                              end=match.span.end, source=target.source), target, quoted.score + ahead)
+        fuller = None if chunk_id is None else _cited(target, match.span, chunk_id, quoted.score + ahead)
+        if fuller is not None:
+            draft.releases.setdefault(tid, target)
+            return fuller
     return None
 
 
@@ -220,12 +218,18 @@ def _probe(source: Source, draft: Draft, sent: Sentence, n: int) -> Cited | None
     if quoted is None:
         return None
     release, span, chunk_id = quoted
-    if release.text[span.start : span.end] != span.text:  # the invariant, checked on every quote
+    return _cited(release, span, chunk_id, sent.score, n)
+
+
+def _cited(release: Release, span: Span, chunk_id: str, score: float, n: int = 0) -> Cited | None:
+    """`span` of `release` as a citation, if it is the release's own text (the invariant, checked on
+    every quote)."""
+    if release.text[span.start : span.end] != span.text:
         log.error("quote mismatch in %s at %d-%d; dropped", release.id, span.start, span.end)
         return None
     return Cited(Citation(n=n, release_id=release.id, chunk_id=chunk_id, title=release.title, date=release.date,
                           url=release.url, lang=release.lang, quote=span.text, start=span.start, end=span.end,
-                          source=release.source), release, sent.score)
+                          source=release.source), release, score)
 
 
 def _speakers(source: Source, draft: Draft, quotes: Quotes) -> list[Lead]:

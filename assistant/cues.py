@@ -106,9 +106,10 @@ REASON = re.compile(
     r"favoriser|renforcer|permettre)|vise\s+à|objectif)\b",
     re.IGNORECASE,
 )
-# "PORT HAWKESBURY, Nova Scotia, July 31, 2024 — " / "Le 5 juin 2024 — ": the release's own date and place.
 # A North American telephone number ("780-423-6807", "1-800-663-7867", "(250) 387-1234"): media contacts.
+# (Wider than CONTACT's, which only weighs a sentence down; this one keeps a number to call from a count.)
 PHONE = re.compile(r"(?<![\d-])(?:1[-. ])?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\d-])")
+# "PORT HAWKESBURY, Nova Scotia, July 31, 2024 — " / "Le 5 juin 2024 — ": the release's own date and place.
 DATELINE = re.compile(
     r"^\s*(?:[A-ZÀ-ÖØ-Þ][\w .'’()\-]{1,60},\s+){0,3}(?:le\s+|on\s+)?"
     r"(?:[0-3]?\d(?:er)?\s+" + _MONTH_WORDS + r"\s+(?:19|20)\d\d|" + _MONTH_WORDS + r"\s+[0-3]?\d,?\s+(?:19|20)\d\d)"

@@ -39,39 +39,40 @@ WINDOW = 60  # characters between a title and the name it belongs to ("… de l'
 
 def asked_title(question: str) -> tuple[str, ...]:
     """How the title a question asks by is written in either language, or () when it asks by none."""
-    m = _ASKED.search(fold(question).lower())
+    m = _ASKED.search(fold(question))
     if not m:
         return ()
-    word = (m.group(1) or m.group(2)).replace("  ", " ")
-    if m.group(2):
-        key = "mla" if word.startswith("depute") and "provincia" in word else "mp" if word.startswith("depute") else \
-            _FR_TO_KEY.get(word.rstrip("s") if word.endswith("ministres") else word, "")
+    word = re.sub(r"\s+", " ", m.group(1) or m.group(2))
+    if word.startswith("depute"):
+        key = "mla" if "provincia" in word else "mp"
     else:
-        key = word
+        key = _FR_TO_KEY.get(word, word)
     return _TITLES.get(key, ())
-
-
-def carries_title(text: str, start: int, end: int, titles: tuple[str, ...], names: list[tuple[int, int]]) -> bool:
-    """Whether the name at text[start:end] is given the title: just before it with no other name between,
-    or right after it behind a comma, when no other name follows that title ("MacAulay, le premier
-    ministre de l'Île-du-Prince-Édouard Dennis King": that title is King's)."""
-    folded = fold(text).lower()
-    before_from = max([b for a, b in names if b <= start] + [max(0, start - WINDOW)])
-    words = "|".join(re.escape(t) for t in titles)
-    title = next(reversed(list(re.finditer(r"\b(?:" + words + r")\b", folded[before_from:start]))), None)  # the last
-    if title is not None and not _ANOTHER.search(folded[before_from + title.end():start]):
-        return True
-    after = re.match(r"\s*,\s*(?:the\s+|la\s+|le\s+)?(?:" + words + r")\b", folded[end:end + WINDOW])
-    if not after:
-        return False
-    # a name right after that title, with no "and" between, is the one it belongs to
-    return not any(end < a <= end + WINDOW and not _ANOTHER.search(folded[end + after.end():a]) for a, _ in names)
 
 
 def titled_names(text: str, spans: list[tuple[int, int, str]], titles: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """The candidate names that carry the title; of runs ending on the same name, the one after a place
     ("Île-du-Prince-Édouard Dennis King"), and never a fragment of a hyphenated name ("Yves Duclos")."""
     names = [(a, b) for a, b, _ in spans]
-    titled = [s for s in spans if carries_title(text, s[0], s[1], titles, names)]
+    words = "|".join(re.escape(t) for t in titles)
+    before, after = re.compile(r"\b(?:" + words + r")\b"), re.compile(r"\s*,\s*(?:the\s+|la\s+|le\s+)?(?:" + words + r")\b")
+    titled = [s for s in spans if _carries_title(text, s[0], s[1], before, after, names)]
     return [s for s in titled if text[max(0, s[0] - 1)] != "-" and not any(
         t[1] == s[1] and t[0] > s[0] and text[t[0] - 1] == " " and "-" in text[s[0]:t[0]] for t in titled)]
+
+
+def _carries_title(text: str, start: int, end: int, before: re.Pattern[str], after: re.Pattern[str],
+                   names: list[tuple[int, int]]) -> bool:
+    """Whether the name at text[start:end] is given the title: just before it with no other name between,
+    or right after it behind a comma, when no other name follows that title ("MacAulay, le premier
+    ministre de l'Île-du-Prince-Édouard Dennis King": that title is King's). Slices of the text are folded,
+    not the text indexed after folding: folding changes lengths (« œ » → "oe")."""
+    before_from = max([b for a, b in names if b <= start] + [max(0, start - WINDOW)])
+    lead_in = fold(text[before_from:start])
+    title = next(reversed(list(before.finditer(lead_in))), None)  # the last title before the name
+    if title is not None and not _ANOTHER.search(lead_in[title.end():]):
+        return True
+    if not after.match(fold(text[end:end + WINDOW])):
+        return False
+    # a name right after that title, with no "and" between, is the one it belongs to
+    return not any(end < a <= end + WINDOW and not _ANOTHER.search(fold(text[end:a])) for a, _ in names)

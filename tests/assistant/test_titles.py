@@ -36,3 +36,13 @@ def test_without_a_title_asked_the_first_name_stands():
 def test_a_title_nobody_carries_leaves_the_choice_as_it_was():
     value = find_value("person", HALIFAX_EN, 0, titles=asked_title("Which mayor announced the funding?"))
     assert value is not None and value.text == "Sean Fraser"
+
+
+def test_a_ligature_before_the_name_does_not_shift_the_title():
+    # folding writes « œ » as "oe": the title is looked for in the text's own slices, not at shifted offsets
+    # (twenty of them shift a folded copy by twenty characters: more than "premier ministre " is long)
+    ligatures = ", ".join(["les vœux", "les œuvres", "les cœurs", "les sœurs", "les nœuds"] * 4)
+    text = (f"Pour saluer {ligatures} de la communauté, le ministre Lawrence MacAulay et le premier "
+            "ministre Dennis King étaient présents.")
+    value = find_value("person", text, 0, titles=asked_title("Which premier was there?"))
+    assert value is not None and value.text == "Dennis King"
