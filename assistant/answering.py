@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
+from communique.assistant.attribution import naming_sentence, speaker_of
 from communique.assistant.crosslang import adds_information, counterpart, loses_information
 from communique.assistant.extractive import Sentence
 from communique.assistant.models import Answer, Citation, Draft, Lead, Source
@@ -25,7 +26,8 @@ from communique.assistant.shape import (
     wants_list,
     yes_no,
 )
-from communique.assistant.text import Span, split_sentences
+from communique.assistant.text import Span, fold, split_sentences
+from communique.assistant.values import full_name
 from communique.index.models import Release
 
 log = logging.getLogger(__name__)
@@ -119,10 +121,34 @@ def _shape(source: Source, draft: Draft, quotes: Quotes) -> tuple[Lead | None, l
             if extra is not None:
                 lead = yes_no(q.text, [quotes.cited[-1]], q.lang)
         return (lead, [], "yes_no", f"**{lead.shown}.** ") if lead else (None, [], "quote", "")
-    lead = lead_value(q.kind, q.text, quotes.cited, q.lang, frozenset(draft.terms.weights))
+    lead = _quotation_speaker(source, draft, quotes) if q.kind == "who_said" else None
+    lead = lead or lead_value(q.kind, q.text, quotes.cited, q.lang, frozenset(draft.terms.weights))
     if lead is not None:
         return lead, [], "value", f"**{defuse(lead.shown)}** — "
     return None, [], "quote", ""
+
+
+def _quotation_speaker(source: Source, draft: Draft, quotes: Quotes) -> Lead | None:
+    """"Who said …?": the speaker of the quotation that the chosen sentence closest to the question's words
+    is part of (a sentence in the middle of a quote names nobody; the best-scored one may be another
+    speaker's attribution line), cited to the sentence that names them — added when not quoted yet."""
+    if not draft.chosen:
+        return None
+    best = max(draft.chosen, key=lambda s: (s.coverage, s.score))
+    release = draft.releases.get(best.release_id)
+    who = None if release is None else speaker_of(release.text, best.start, best.end)
+    if who is None or release is None or fold(who.name) in fold(draft.question.text):
+        return None
+    known = next((k for k in quotes.citations if k.release_id == release.id and k.start <= who.start < k.end), None)
+    if known is None:
+        span = naming_sentence(release.text, who)
+        chunk_id = None if span is None else chunk_containing(source, release.id, span)
+        named = None if span is None or chunk_id is None else _cited(release, span, chunk_id, best.score)
+        if named is None:
+            return None
+        known = quotes.add(named)
+    return Lead(kind="person", shown=full_name(who.name, release.text), n=known.n, release_id=release.id,
+                start=who.start, end=who.end, original=who.name)
 
 
 def in_answer_language(source: Source, sent: Sentence, draft: Draft) -> tuple[Release, Span, str] | None:

@@ -21,7 +21,7 @@ from communique.assistant.extractive import idf_lookup, score, select
 from communique.assistant.followup import Resolution, normalise_history, resolve
 from communique.assistant.models import Answer, Draft
 from communique.assistant.overview import wants_overview
-from communique.assistant.quantities import asked_noun, years_in
+from communique.assistant.quantities import asked_measure, asked_noun, years_in
 from communique.assistant.question import MAX_QUESTION_CHARS, analyse
 from communique.assistant.ranking import RankModel, load_model, rerank
 from communique.assistant.render import message
@@ -195,7 +195,7 @@ class Assistant:
         kinds = q.kinds or (q.kind,)
         score(sentences, terms, kinds, q.lang, releases, until=q.until, year_asked=q.asks_year,
               count_noun=asked_noun(q.text) if "count" in kinds else None,
-              years=years_in(q.text))
+              years=years_in(q.text), measure=asked_measure(q.text) if "amount" in kinds else None)
         similarity = SentenceSimilarity(q.text if not resolution.is_followup else resolution.query,
                                         getattr(self.retriever, "embedder", None))
         rerank_cross_language(sentences, q.lang, similarity)

@@ -65,7 +65,8 @@ _UNTIL = re.compile(r"\buntil\b|\btill\b|\bjusqu", re.IGNORECASE)
 
 def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang: str,
           releases: Mapping[str, Release], *, until: bool = False, keep: int = 30,
-          count_noun: str | None = None, years: tuple[str, ...] = (), year_asked: bool = False) -> None:
+          count_noun: str | None = None, years: tuple[str, ...] = (), year_asked: bool = False,
+          measure: str | None = None) -> None:
     """Fill each sentence's coverage, cue and final score (higher is better).
 
     Coverage is computed for all; the (costlier) cue patterns only for the `keep` most
@@ -112,7 +113,7 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
         if i >= keep:
             sent.score *= 0.5
             continue
-        sent.cues = _cues(sent.text, kinds, count_noun, years, asked_people, year_asked)
+        sent.cues = _cues(sent.text, kinds, count_noun, years, asked_people, year_asked, measure)
         sent.cue = max([sent.cues.get(kind, 1.0)] + [0.8 * c for k, c in sent.cues.items() if k != kind])
         if until and kind == "date" and _UNTIL.search(sent.text):
             sent.cue += 0.2  # "until when?" is answered by "until …", « jusqu'au … »
@@ -120,7 +121,7 @@ def score(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], qlang
 
 
 def _cues(text: str, kinds: tuple[str, ...], count_noun: str | None, years: tuple[str, ...],
-          asked_people: frozenset[str], year_asked: bool = False) -> dict[str, float]:
+          asked_people: frozenset[str], year_asked: bool = False, measure: str | None = None) -> dict[str, float]:
     """How well `text` holds each kind asked; a pattern's match that cannot be the answer counts half."""
     cues = {k: cue_strength(k, text) for k in kinds}
     if year_asked and cues.get("date", 1.0) < 1.0 and _YEAR.search(text):
@@ -128,9 +129,9 @@ def _cues(text: str, kinds: tuple[str, ...], count_noun: str | None, years: tupl
     for k in cues:
         if field_label(k, text):
             cues[k] += FIELD_BONUS  # "Masting period: From April 22 until sunset on April 26, 2025"
-    if cues.get("amount", 0.0) >= 1.0 and find_value("amount", text, 0, years=years) is None:
+    if cues.get("amount", 0.0) >= 1.0 and find_value("amount", text, 0, years=years, measure=measure) is None:
         # only a rate's unit ("every $100"): no amount to answer with; or, for "the rate for 2025",
-        # only 2024's amounts here
+        # only 2024's amounts here; or only a share when money is asked ("what amount?": not "37 per cent")
         cues["amount"] = 0.5
     if count_noun and cues.get("count", 0.0) >= 1.0 and find_value("count", text, 0, noun=count_noun) is None:
         cues["count"] = 0.5  # "how many jobs?": "Highway 3" holds a number, not a count of jobs

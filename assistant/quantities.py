@@ -22,6 +22,30 @@ def asked_noun(question: str) -> str | None:
     return stem(m.group(1) or m.group(2))
 
 
+# A share asked for by its name ("what percentage", « quelle proportion »), or money by its name
+# ("what amount", « quel montant », "how much funding", « combien … verse-t-elle »). "How much" and
+# "rate" alone say neither ("how much will emissions fall?", "the premium rate": $1.64 per $100).
+_PERCENT_ASKED = re.compile(
+    r"\b(?:percentage|per\s?cent|percent|proportion|pourcentage|pour\s?cent|what\s+share|which\s+share|"
+    r"quelle\s+part|what\s+fraction)\b|%"
+)
+_MONEY_ASKED = re.compile(
+    r"\b(?:amounts?|sums?|montants?|sommes?|value|worth|valeur|costs?|cout\w*|price|prix|fines?|amendes?|"
+    r"penalt(?:y|ies)|penalites?|budgets?|funding|fund(?:s|ed)?|fonds|financement|financ\w+|invest\w*|grants?|"
+    r"subventions?|dollars?|money|argent|salar(?:y|ies)|salaires?|wages?|fees?|frais|rents?|loyers?|donations?|"
+    r"dons?|spend\w*|spent|depens\w*|pa(?:y|ys|id|ying)|paie\w*|paiements?|verse\w*|plafond|ceiling|premiums?)\b"
+)
+
+
+def asked_measure(question: str) -> str | None:
+    """"money" when the question names money and no share, "percent" when it names a share, else
+    None: "What amount …?" is not answered by "37 per cent", nor "What share …?" by "$2 million"."""
+    folded = fold(question).replace("’", "'")
+    if _PERCENT_ASKED.search(folded):
+        return "percent"
+    return "money" if _MONEY_ASKED.search(folded) else None
+
+
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 

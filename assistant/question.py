@@ -82,7 +82,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "amount",
         re.compile(
             r"\bhow\s+(?:much|large|big)\b|\bwhat\s+(?:amount|sum|budget|percentage|share)\b"
-            r"|\b(?:amount|sum)\s+of\b|\bcost\b|\bcombien\b(?!\s+de\s+temps)|\bquel(?:le)?s?\s+(?:montant|somme|budget|nombre|"
+            r"|\b(?:amount|sum)\s+of\b|\bcost\b(?!-)|\bcombien\b(?!\s+de\s+temps)|\bquel(?:le)?s?\s+(?:montant|somme|budget|nombre|"
             r"pourcentage|part|cout|enveloppe|investissement)\b|\ble\s+(?:montant|nombre|cout)\b"
         ),
     ),
@@ -121,11 +121,12 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("reason", re.compile(r"\bwhy\b|\bfor\s+what\s+reason\b|\bpourquoi\b|\bpour\s+quelle\s+raison\b")),
     # Asked for by the noun rather than "how much": "what are the amounts", « quelle est la valeur ».
+    # ("Which budget provides it?" asks for a named budget, "Budget 2024", not a sum.)
     (
         "amount",
         re.compile(
-            r"\b(?:amounts?|sums?|value|worth|costs?|budgets?|price|rate|percentage|montants?|sommes?|valeur|"
-            r"couts?|budgets?|prix|taux|pourcentage|proportion|rents?|loyers?|fees?|frais|fines?|amendes?|salar(?:y|ies)|"
+            r"\b(?:amounts?|sums?|value|worth|costs?(?!-)|(?<!which\s)budgets?|price|rate|percentage|montants?|sommes?|valeur|"
+            r"couts?|(?<!which\s)budgets?|prix|taux|pourcentage|proportion|rents?|loyers?|fees?|frais|fines?|amendes?|salar(?:y|ies)|"
             r"salaires?|wages?|premiums?|tarifs?|plafond|ceiling|penalt(?:y|ies)|penalites?)\b"
         ),
     ),

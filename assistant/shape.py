@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from communique.assistant.convert import format_day, localize
 from communique.assistant.models import Citation, Lead
 from communique.assistant.organisations import organisations_in
-from communique.assistant.quantities import asked_noun, years_in
+from communique.assistant.quantities import asked_measure, asked_noun, years_in
 from communique.assistant.text import fold, stem, tokenize
 from communique.assistant.titles import asked_title
 from communique.assistant.values import find_value, full_name, people_in
@@ -56,6 +56,7 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
     in_question = fold(question)
     years = years_in(question)
     titles = asked_title(question) if value_kind == "person" else ()
+    measure = asked_measure(question) if value_kind == "amount" else None
     ordered = sorted(cited, key=lambda c: -c.score)
     if value_kind == "organisation" and ordered:
         # a body named in another release is no answer: "which company got the contract?" is asked of one
@@ -71,7 +72,7 @@ def lead_value(kind: str, question: str, cited: list[Cited], qlang: str, stems: 
             return Lead(kind="date", shown=shown, n=c.n, release_id=c.release_id, start=None, end=None, original=shown)
         lead_sentence = c.start <= 200
         value = find_value(value_kind, c.quote, c.start, anchors=anchors(c.quote, stems), lead=lead_sentence,
-                           noun=noun, exclude=in_question, years=years, titles=titles)
+                           noun=noun, exclude=in_question, years=years, titles=titles, measure=measure)
         if value is None and value_kind == "duration" and _LENGTH.search(c.quote):
             # "how long will the lanes be?" asks for a length: "4.5 kilometres"
             value = find_value("count", c.quote, c.start, anchors=anchors(c.quote, stems), years=years)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Callable
 
 from communique.assistant.abstain import Signals
+from communique.assistant.attribution import speaker_of
 from communique.assistant.dates import mentions_range
 from communique.assistant.extractive import Sentence
 from communique.assistant.glossary import equivalents
 from communique.assistant.places import mentions
+from communique.assistant.quantities import asked_measure
 from communique.assistant.question import Question
 from communique.assistant.semantic import SentenceSimilarity
 from communique.assistant.terms import Terms
@@ -89,7 +91,9 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
     kind_value = 1.0
     if q.kind in VALUE_KINDS:
         question_folded = fold(q.text)
-        kind_value = 1.0 if any(find_value(q.kind, s.text, s.start, exclude=question_folded) for s in chosen) else 0.0
+        measure = asked_measure(q.text) if q.kind == "amount" else None
+        kind_value = 1.0 if any(find_value(q.kind, s.text, s.start, exclude=question_folded, measure=measure)
+                                for s in chosen) else 0.0
     dates_present = 1.0
     for mention in q.content_dates:
         # "as of June 30, 2024": said in a cited sentence, or the release is of that date; a whole year
@@ -107,7 +111,7 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         specifics=round(found, 4),
         n_specifics=len(terms.specifics),
         dense=round(float(best.hit.dense_score or 0.0), 4),
-        cue=_kind_cue(chosen, q.kind),
+        cue=_kind_cue(chosen, q.kind, releases),
         cross_language=cross,
         semantic=None if semantic is None else round(semantic, 4),
         followup=followup,
@@ -122,9 +126,13 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
 _PLAUSIBLE = {"organisation": 0.5}
 
 
-def _kind_cue(chosen: list[Sentence], kind: str) -> float:
-    """How clearly the cited sentences hold the kind asked (1.0 when none is asked)."""
+def _kind_cue(chosen: list[Sentence], kind: str, releases: dict[str, Release]) -> float:
+    """How clearly the cited sentences hold the kind asked (1.0 when none is asked). "Who said …?" is
+    answered by a sentence inside a quotation whose speaker is named, though it names nobody itself."""
     if kind == "other":
+        return 1.0
+    if kind == "who_said" and any((r := releases.get(s.release_id)) is not None and speaker_of(r.text, s.start, s.end)
+                                  for s in chosen):
         return 1.0
     cue = min(1.0, max(s.cue for s in chosen))
     return 1.0 if cue >= _PLAUSIBLE.get(kind, 2.0) else cue

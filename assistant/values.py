@@ -29,7 +29,7 @@ _PER = (
 )
 _PERIOD = r"(?:\s+(?:over|for|sur|pendant|during)\s+(?:the\s+next\s+)?(?:\w+|\d+)\s+(?:years?|ans|années|months?|mois))?"
 MONEY_VALUE = re.compile(
-    r"(?i:" + _LEAD_EN + r")\$\s?(?:" + _NUM + r")(?:\s?(?i:" + _SCALE_EN + r"|M|B|G|K)\b)?" + _PER + _PERIOD
+    r"(?i:" + _LEAD_EN + r")\$\s?(?:" + _NUM + r")(?:[\s-]?(?i:" + _SCALE_EN + r"|M|B|G|K)\b)?" + _PER + _PERIOD
     + r"|(?i:" + _LEAD_FR + _LEAD_EN + r")(?:" + _NUM + r")\s?(?:(?i:" + _SCALE_FR + r"|" + _SCALE_EN + r")\s+)?(?:(?i:de\s+|d['’]))?"
     r"(?:\$|(?i:dollars?)\b|M\$|G\$|k\$)" + _PER + _PERIOD,
 )
@@ -71,7 +71,8 @@ _NOT_PLACES = frozenset(
 ) | frozenset(name.casefold() for names in MONTH_NAMES.values() for name in names)
 
 
-_UNIT_BEFORE = re.compile(r"\b(?:every|per|each|a|chaque|par|tranche\s+de)\s*$", re.IGNORECASE)
+# "for every $100", "$1.64 a $100": the unit of a rate; but "a $5-million grant" is an amount.
+_UNIT_BEFORE = re.compile(r"(?:\b(?:every|per|each|chaque|par|tranche\s+de)|[\d%]\s+a)\s*$", re.IGNORECASE)
 # Words of ministry names, never of a person's name ("Democratic Institutions", "Natural Resources").
 _NOT_NAMES = frozenset(
     "Affairs Institutions Safety Defence Defense Resources Development Canada Canadian Agency Ministry Government "
@@ -100,15 +101,19 @@ class Value:
 
 def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = (), lead: bool = False,
                noun: str | None = None, exclude: str = "", years: tuple[str, ...] = (),
-               titles: tuple[str, ...] = ()) -> Value | None:
+               titles: tuple[str, ...] = (), measure: str | None = None) -> Value | None:
     """The value of `kind` in sentence `text` (which starts at `offset` in its release), or None.
 
     When several match, the one nearest the question's words (`anchors`: positions in `text`) wins,
     then the first. `lead` says the sentence opens its release (its dateline names the place and date).
     `years`: the question's years; an amount or count said of another year just before it ("the 2024
     rate of $1.66" for the 2025 rate) is not the answer. `titles`: the title a person is asked by.
+    `measure`: "money" or "percent" when the question names one (`quantities.asked_measure`): an
+    amount of the other sort is not the answer.
     """
-    spans = _candidates(kind, text, lead=lead)
+    spans = _candidates("percent" if kind == "amount" and measure == "percent" else kind, text, lead=lead)
+    if kind == "amount" and measure == "money":
+        spans = [s for s in spans if not PERCENT_VALUE.fullmatch(s[2])]
     if years and kind in ("amount", "count"):
         spans = [s for s in spans if not of_another_year(text, s[0], years)]
     if kind in ("amount", "count"):

@@ -35,9 +35,9 @@ NUMBER_ABBREVIATIONS = frozenset("No no Nos nos N° art Art p pp vol Vol fig Fig
 _BEFORE_PARENTHESIS = frozenset("Inc Ltd Ltée Corp Co Cie Bros a.m p.m".split())
 
 _END = re.compile(r"(?<![.!?…])[.!?…]++(?:[»”\"’)\]]| [»”])*(?=\s)")  # run start only, taken whole: linear
-# Whitespace-collapsed scrapes: "…at home.“Currently…", "…East Vancouver.Located along…".
+# Whitespace-collapsed scrapes: "…at home.“Currently…", "…East Vancouver.Located along…", "…in 2002.Quotes:…".
 _COLLAPSED = re.compile(
-    r"(?<=[a-zà-öø-ÿ0-9)][.!?])[”\"’]?(?=[“\"«][A-ZÀ-ÖØ-Þ])|(?<=[a-zà-öø-ÿ]{2}[.!?])[”\"’]?(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])"
+    r"(?<=[a-zà-öø-ÿ0-9)][.!?])[”\"’]?(?=[“\"«][A-ZÀ-ÖØ-Þ])|(?<=[a-zà-öø-ÿ0-9]{2}[.!?])[”\"’]?(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])"
 )
 _OPENERS = set("«“\"‘'([—–-•¿¡*")
 _LIST_MARKER = re.compile(r"^(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,5})[.)]$")

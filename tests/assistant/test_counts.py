@@ -38,3 +38,51 @@ def test_an_amount_said_of_another_year_is_not_the_asked_years():
     assert find_value("amount", sentence, 0, years=("2025",)) is None
     assert find_value("amount", sentence, 0, years=("2024",)).text == "$1.66"
     assert find_value("amount", "The 2025 rate is $1.64 per $100.", 0, years=("2025",)).text == "$1.64 per $100"
+
+
+@pytest.mark.parametrize("question, measure", [
+    ("Quel montant l'Alberta accorde-t-elle à l'institut ?", "money"),
+    ("What is the ceiling of the new vehicle damage coverage?", "money"),
+    ("How much funding did the gallery receive?", "money"),
+    ("Combien l'Alberta verse-t-elle aux adultes évacués ?", "money"),
+    ("What share of the applications came from women?", "percent"),
+    ("Quelle proportion de ses dépenses devait-elle récupérer ?", "percent"),
+    ("What percentage of the budget goes to research?", "percent"),
+    ("How much will emissions fall by 2030?", None),  # a share or a tonnage: either may answer
+    ("What is the 2025 EI premium rate?", "money"),  # "$1.64 per $100": a premium is paid
+    ("What is the interest rate on the loans?", None),
+    ("Quel est le taux de chômage ?", None),
+])
+def test_the_measure_a_question_names(question, measure):
+    from communique.assistant.quantities import asked_measure
+
+    assert asked_measure(question) == measure
+
+
+@pytest.fixture(scope="module")
+def measures_assistant(tmp_path_factory) -> Assistant:
+    text = (
+        "EDMONTON — Alberta's universities received only 37 per cent of their sponsored research revenue last "
+        "year, well below the national average. Alberta is awarding a $5-million grant to the Northern Machine "
+        "Learning Institute under the TIER fund to help close that gap."
+    )
+    record = {"id": "msr-tier-en", "lang": "en", "title": "TIER grant for machine learning research",
+              "date": "2020-07-22", "text": text}
+    return tiny_assistant(tmp_path_factory, "measures", [record])
+
+
+def test_an_amount_of_money_asked_is_not_answered_by_a_share(measures_assistant):
+    answer = measures_assistant.ask("What amount is Alberta awarding the Northern Machine Learning Institute under TIER?")
+    assert answer.lead is not None and answer.lead.shown == "$5-million"
+    answer = measures_assistant.ask("What share of their sponsored research revenue did Alberta's universities receive?")
+    assert answer.lead is not None and answer.lead.shown == "37 per cent"
+
+
+def test_find_value_keeps_the_measure_asked():
+    from communique.assistant.values import find_value
+
+    text = "Universities got 37 per cent of revenue and a $5-million grant."
+    assert find_value("amount", text, 0).text == "$5-million"  # money first, as before
+    assert find_value("amount", "Universities got 37 per cent of revenue.", 0).text == "37 per cent"
+    assert find_value("amount", "Universities got 37 per cent of revenue.", 0, measure="money") is None
+    assert find_value("amount", text, 0, measure="percent").text == "37 per cent"

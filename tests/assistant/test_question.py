@@ -139,6 +139,8 @@ def test_explicit_dates_override_the_question():
         ("Quel organisme fédéral a annoncé le financement ?", "organisation"),
         ("On behalf of which two federal ministers was it announced?", "person"),
         ("In which Pakistani city did the attack take place?", "place"),
+        ("After the cost-recovery policy was dropped, which budget provides its funding?", "other"),  # a named budget
+        ("What will the new bridge cost?", "amount"),
         ("From which city was the release issued?", "place"),
         ("Which other programs does it complement?", "other"),  # a modifier alone sets no kind
     ],

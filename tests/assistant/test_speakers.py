@@ -34,6 +34,32 @@ def test_a_quote_followed_by_its_attribution_is_that_speakers(speakers_assistant
 
 
 @pytest.fixture(scope="module")
+def introduced_quotes_assistant(tmp_path_factory) -> Assistant:
+    # A scraped provincial release: whitespace collapsed, each quote introduced by its speaker's line.
+    text = (
+        "ABBOTSFORD — The new Fraser Valley courthouse opened today with twice the capacity of the old one."
+        "The last new courthouse in the region opened in 2002.Quotes:Chief Ann Lee, Matsqui First Nation – "
+        "“We welcome this new facility in our traditional territory. It is a step forward in connecting our two "
+        "communities and being good neighbours.”Rob Dale, Chief Justice of British Columbia – “The courthouse "
+        "remains an important place in the community where people bring their disputes.”"
+    )
+    record = {"id": "spk-court-en", "lang": "en", "title": "Fraser Valley courthouse opens", "date": "2021-02-04",
+              "text": text}
+    return tiny_assistant(tmp_path_factory, "introduced-quotes", [record])
+
+
+def test_a_sentence_inside_a_quote_is_said_by_the_speaker_who_introduced_it(introduced_quotes_assistant):
+    question = "Who said the courthouse is a step forward in connecting the two communities and being good neighbours?"
+    answer = introduced_quotes_assistant.ask(question)
+    assert not answer.abstained and answer.lead is not None
+    assert answer.lead.shown == "Ann Lee"  # not Rob Dale, whose line follows the quoted sentence
+    lead = answer.lead
+    cited = next(c for c in answer.citations if c.n == lead.n)
+    assert cited.start <= lead.start < lead.end <= cited.end  # the name is cited, with its offsets
+    assert any("step forward" in c.quote for c in answer.citations)
+
+
+@pytest.fixture(scope="module")
 def advisory_assistant(tmp_path_factory) -> Assistant:
     text = ("HALIFAX — Minister Dana Wells will announce funding to protect right whales in the Bay of Fundy. "
             "She will be joined by Sam Ortiz, Member of Parliament for Halifax, and Priya Nand, chief of the "

@@ -37,6 +37,9 @@ def sentences(text: str, **options) -> list[str]:
         ("People are monitored.Located in East Vancouver, it opened.“Currently, it is.",
          ["People are monitored.", "Located in East Vancouver, it opened.", "“Currently, it is."]),
         ("Write to Neil.Charbonneau@tbs-sct.gc.ca today.", ["Write to Neil.Charbonneau@tbs-sct.gc.ca today."]),
+        ("The last one opened in 2002.Quotes:Chief Ann Lee – “Welcome.”", ["The last one opened in 2002.",
+                                                                          "Quotes:Chief Ann Lee – “Welcome.”"]),
+        ("Version 2.0.1 ships. The rate is 12.5MB a day.", ["Version 2.0.1 ships.", "The rate is 12.5MB a day."]),
         ("Steps:\n1. Keep it short.\n2. Test it.", ["Steps:", "1. Keep it short.", "2. Test it."]),
     ],
 )
