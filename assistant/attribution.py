@@ -29,6 +29,9 @@ _INTRODUCED = re.compile(r"(?:[–—:-]|\b(?:said|says|a\s+déclaré|a\s+dit|d�
 _LEADING_NAME = re.compile(r"^\W*((?:[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)\s*,")
 
 
+_DASH_NAME = re.compile(r"^\s*[–—-]\s*((?:[A-ZÀ-ÖØ-Þ][\w'’\-.]+\s+){1,3}?[A-ZÀ-ÖØ-Þ][\w'’\-]+)\s*(?:,|$)")
+
+
 @dataclass(frozen=True)
 class Speaker:
     """Who speaks: `text[start:end] == name` in the release text the quotation was read from."""
@@ -83,6 +86,8 @@ def speaker_of(text: str, start: int, end: int) -> Speaker | None:
         return None
     opening, closing = around
     after_at = closing + 1
+    while after_at < len(text) and text[after_at] in " \n\t\u00a0":  # "…”\n— Jane Doe, CEO"
+        after_at += 1
     after = _clause(text[after_at : after_at + 200])
     attached = after.lstrip()[:1] in ",–—-" or text[closing - 1] == ","  # "…,” said X" / "… », a dit X"
     found = _said_by(after, after_at) if attached else None
@@ -108,7 +113,13 @@ def speaker_of(text: str, start: int, end: int) -> Speaker | None:
         leading = _LEADING_NAME.match(before)
         if leading:
             return Speaker(lo + leading.start(1), lo + leading.end(1), leading.group(1))
-    signed = _LEADING_NAME.match(after)  # "… » Paula Telfer, directrice générale, Easter Seals Alberta"
+    if after[:1] in "–—-":  # "…”\n— Jane Doe", « … »\n- La ministre de l'Industrie, l'honorable Mélanie Joly
+        people = people_in(after)
+        if people:
+            a, b, name = people[0]
+            return Speaker(after_at + a, after_at + b, name)
+    # "… » Paula Telfer, directrice générale, Easter Seals Alberta"
+    signed = _LEADING_NAME.match(after) or _DASH_NAME.match(after)
     if signed and signed.group(1).split()[0].casefold() not in STOPWORDS:  # not "In British Columbia, …"
         return Speaker(after_at + signed.start(1), after_at + signed.end(1), signed.group(1))
     return None

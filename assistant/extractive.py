@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from communique.assistant.cues import ATTRIBUTION, CONTACT, QUOTE, SPEECH, cue_strength, field_label
+from communique.assistant.attribution import naming_sentence, speaker_of
+from communique.assistant.cues import ATTRIBUTION, CONTACT, SPEECH, cue_strength, field_label
 from communique.assistant.followup import names_in
 from communique.assistant.terms import Terms
-from communique.assistant.text import fold, split_sentences, stem, tokenize, words_key
+from communique.assistant.text import fold, stem, tokenize, words_key
 from communique.assistant.values import find_value, people_in
 from communique.assistant.wordindex import release_coverage
 from communique.index.models import Hit, Release
@@ -263,70 +264,20 @@ def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], rele
 
 
 def _attribution(best: Sentence, release: Release | None, pool: list[Sentence]) -> Sentence | None:
-    """The speaker of a quoted sentence: an attribution line after the quote, or a 'said X' sentence."""
+    """The sentence naming the speaker of the quotation `best` is part of, when `best` does not name
+    them itself (`attribution.speaker_of`: named after the quote, introducing it, or signing it)."""
     if release is None or (SPEECH.search(best.text) and names_in(best.text)):
         return None  # the sentence names its speaker already ("…," said Minister Wilkinson.)
-    text = release.text
-    if not (QUOTE.search(best.text) or _inside_quote(text, best.start)):
+    who = speaker_of(release.text, best.start, best.end)
+    if who is None or best.start <= who.start < best.end:
         return None
-    close = _quote_end(text, best.end)
-    if not _SAID_AFTER.match(text, _closing_mark_end(text, max(best.start, best.end - 2))):
-        earlier = _preceding_attribution(text, best.start)
-        if earlier is not None:  # “…,” said A. “The quoted sentence.”: A's words go on
-            for cand in pool:
-                if cand.release_id == best.release_id and cand.start == earlier.start:
-                    return cand
-            return Sentence(best.hit, earlier.start, earlier.end, earlier.text, lead=False, score=best.score * 0.9)
-    for span in split_sentences(text, close, min(len(text), close + 400))[:2]:
-        if ATTRIBUTION.search(span.text) or (SPEECH.search(span.text) and names_in(span.text)):
-            for cand in pool:
-                if cand.release_id == best.release_id and cand.start == span.start:
-                    return cand
-            return Sentence(best.hit, span.start, span.end, span.text, lead=False, score=best.score * 0.9)
-    return None
-
-
-_SAID_AFTER = re.compile(r"\s*[,.]?\s*(?:\w+\s+){0,3}?(?:said|says|added|a\s+déclaré|a\s+dit|a\s+ajouté|"
-                         r"affirme|déclare|ajoute|souligne|explique)\b", re.IGNORECASE)
-_OPENING = re.compile(r"[«“]")
-
-
-def _closing_mark_end(text: str, pos: int) -> int:
-    """Just past the closing quotation mark that ends the quote running at `pos` (or `pos`)."""
-    match = re.compile(r"[»”]").search(text, pos, min(len(text), pos + 3000))
-    return match.end() if match else pos
-
-
-def _preceding_attribution(text: str, pos: int):
-    """The 'said X' sentence just before the quotation opening at or before `pos`, in the same
-    paragraph, when nothing but that attribution stands between the two quotations."""
-    para_start = text.rfind("\n", 0, pos) + 1
-    opening = None
-    for match in _OPENING.finditer(text, para_start, pos + 1):
-        opening = match.start()
-    if opening is None or opening <= para_start:
+    span = naming_sentence(release.text, who)
+    if span is None:
         return None
-    previous_close = max(text.rfind("»", para_start, opening), text.rfind("”", para_start, opening))
-    if previous_close < 0:
-        return None
-    between = text[previous_close + 1:opening]
-    if len(between) > 250 or not (SPEECH.search(between) and names_in(between)):
-        return None
-    spans = [s for s in split_sentences(text, para_start, opening) if s.end > previous_close]
-    return spans[-1] if spans else None
-
-
-def _inside_quote(text: str, pos: int) -> bool:
-    para_start = text.rfind("\n", 0, pos) + 1
-    before = text[para_start:pos]
-    return before.count("«") > before.count("»") or before.count("“") > before.count("”") or before.count('"') % 2 == 1
-
-
-def _quote_end(text: str, pos: int) -> int:
-    match = re.compile(r"[»”\"]").search(text, pos, min(len(text), pos + 3000))
-    end = match.end() if match else pos
-    nl = text.find("\n", end)
-    return end if nl < 0 else min(nl, end + 200) if text[end:nl].strip() else nl
+    for cand in pool:
+        if cand.release_id == best.release_id and cand.start == span.start:
+            return cand
+    return Sentence(best.hit, span.start, span.end, span.text, lead=False, score=best.score * 0.9)
 
 
 def idf_lookup(retriever: Searcher) -> Callable[[str], float | None]:

@@ -73,6 +73,16 @@ def test_a_quote_after_a_narrative_sentence_does_not_go_on_from_the_previous_spe
     assert _speaker(text, "The season opens") == "Bonnie Henry"
 
 
+def test_a_quote_signed_on_the_next_line_after_a_dash():
+    text = "“Our walls can finally move. Artists love the new space.”\n— Nicole Chernish\n\nThe gallery got $11,850."
+    assert _speaker(text, "Artists love") == "Nicole Chernish"
+    assert _speaker(text, "The gallery got") is None
+    text = ("« Le Canada investit dans l'IA. »\n\n- La ministre de l'Industrie, l'honorable Mélanie Joly\n\n"
+            "« Le Canada doit poursuivre ses efforts. »\n\n- Le ministre de l'Innovation, l'honorable Evan Solomon")
+    assert _speaker(text, "Le Canada investit") == "Mélanie Joly"
+    assert _speaker(text, "poursuivre ses efforts") == "Evan Solomon"
+
+
 def test_straight_quotation_marks_open_after_a_space_or_a_dash():
     text = 'Mia Chen, director –"Our walls can move. Artists love it." The gallery got $11,850.'
     at = text.index("Artists love it")
