@@ -200,7 +200,7 @@ class Assistant:
                                         getattr(self.retriever, "embedder", None))
         rerank_cross_language(sentences, q.lang, similarity)
         rerank(sentences, q.lang, kinds[0], self.config.ranker)
-        chosen = select(sentences, terms, kinds, releases)
+        chosen = select(sentences, terms, kinds, releases, second_ask=q.second_ask)
         signals = compute_signals(chosen, terms, releases, q, self.retriever.release, similarity) if chosen else None
         abstained = signals is None or abstain.should_abstain(signals, self.config.policy)
         if not abstained and not wants_list(q.text):  # a list's items are read from the chosen sentences only

@@ -219,9 +219,12 @@ def _base(sent: Sentence, max_dense: float, qlang: str) -> float:
             + 0.35 * dense_rel)
 
 
-def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], releases: Mapping[str, Release]) -> list[Sentence]:
+def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], releases: Mapping[str, Release],
+           *, second_ask: bool = False) -> list[Sentence]:
     """The best sentence, plus up to two that add what it lacks: another term of the question,
-    another kind of thing asked for ("how much …, and when?"), or the speaker of a quote."""
+    another kind of thing asked for ("how much …, and when?"), or the speaker of a quote; when a
+    second question is joined to the first ("…, and how much since it started?"), one more sentence
+    of its release holding a value of a kind asked, though it adds no new word."""
     if not sentences:
         return []
     kind = kinds[0] if kinds else "other"
@@ -242,8 +245,9 @@ def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], rele
         ranked = [best] + sorted(ranked[1:], key=lambda c: (
             not all(g <= c.stems for g in numbers) or not any(c.cues.get(k, 0.0) >= 0.99 for k in missing_kinds),
             -c.score))
+    room = MAX_SENTENCES
     for cand in ranked[1:]:
-        if len(chosen) >= MAX_SENTENCES or cand.score < 0.5 * best.score:
+        if len(chosen) >= room or cand.score < 0.5 * best.score:
             break
         key = words_key(cand.text)
         if key in texts:
@@ -253,6 +257,9 @@ def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], rele
         new_terms = {s for s in cand.matched - covered if terms.weights.get(s, 0) >= 0.5}
         if fills and (same_release or cand.score >= 0.75 * best.score):
             missing_kinds = [k for k in missing_kinds if k not in fills]
+        elif second_ask and same_release and cand.score >= 0.75 * best.score and any(
+                cand.cues.get(k, 0.0) >= 0.99 for k in kinds if k != "other"):
+            second_ask, room = False, room + 1  # the second question's value: once, beside the others
         elif not (cand.score >= 0.75 * best.score and new_terms and (same_release or cand.score >= 0.9 * best.score)):
             continue
         chosen.append(cand)

@@ -106,6 +106,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|\b(?:pendant|durant|sur|pour|au\s+cours\s+de)\s+quel(?:le)?s?\s+(?:periode|dates?|mois|semaines?)\b"
             r"|\bwhat\s+(?:date|day|year|month|time)\b|\bwhich\s+(?:date|day|year|month)\b"
             r"|\bquel(?:le)?\s+(?:date|jour|annee|mois)\b|\ba\s+quel(?:le)?\s+(?:date|moment)\b"
+            r"|\bquel(?:le)?\s+(?:est|sera|etait)\s+la\s+date\b|\bdeadline\b|\bdate\s+limite\b"
         ),
     ),
     (
@@ -133,6 +134,12 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# A second question joined to the first: "How much …, and how much has it raised since?", « Quel montant …,
+# et quelle est la date limite ? »: the answer needs a second sentence, even one of the same kind.
+_SECOND_ASK = re.compile(
+    r"(?:,\s*|\s)(?:and|et)\s+(?:(?:by|for|in|to|from|a|pour|de|depuis|jusqu'a|sur|par)\s+)?"
+    r"(?:how|what|when|where|who|whom|which|combien|quel(?:le)?s?|quand|ou|qui)\b"
+)
 _ASKS_YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bby\s+when\b|\bquelle\s+annee\b|\bd'ici\s+quand\b|\bin\s+what\s+year\b")
 
 
@@ -155,6 +162,7 @@ class Question:
     # Dates named as content ("the rate for 2025", "as of June 30"): matched in the text, never a filter.
     content_dates: tuple[DateMention, ...] = ()
     asks_year: bool = False  # "by what year?", « d'ici quelle année ? »: a year alone is a full answer
+    second_ask: bool = False  # "…, and how much since it started?": two things asked, two sentences may answer
 
 
 def clean_question(raw: object) -> tuple[str, str | None]:
@@ -278,5 +286,6 @@ def analyse(
         kinds=question_kinds(text) if text else ("other",),
         until=bool(re.search(r"\buntil\b|\btill\b|\bjusqu", fold(text))),
         asks_year=bool(_ASKS_YEAR.search(fold(text))),
+        second_ask=bool(_SECOND_ASK.search(fold(text).replace("’", "'"))),
         content_dates=content,
     )

@@ -163,6 +163,23 @@ def test_a_question_asking_for_a_year(question, asks_year):
     assert analyse(question).asks_year is asks_year
 
 
+@pytest.mark.parametrize("question, second", [
+    ("How much did it bring in for 2019, and how much has it raised since it started?", True),
+    ("Quel montant la province offre-t-elle, et quelle est la date limite ?", True),
+    ("How many beds will the shelter provide, and who will run it?", True),
+    ("Jusqu'à quand et où les drapeaux ont-ils été mis en berne ?", True),
+    ("How much funding did Alberta and Canada announce?", False),  # "and" between names, one question
+    ("Qui a rencontré les maires et les préfets ?", False),
+])
+def test_a_second_question_joined_to_the_first(question, second):
+    assert analyse(question).second_ask is second
+
+
+@pytest.mark.parametrize("question", ["What is the deadline to apply?", "Quelle est la date limite pour postuler ?"])
+def test_a_deadline_is_a_date(question):
+    assert analyse(question).kind == "date"
+
+
 @pytest.mark.parametrize("raw, problem", [("", "empty"), ("   \n\t ", "empty"), (None, "empty"), ("🙂🙂🙂", "no_words"),
                                           ("?!...", "no_words")])
 def test_empty_and_wordless_questions(raw, problem):
