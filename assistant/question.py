@@ -22,6 +22,9 @@ _WHO_SAID = re.compile(
     r"|\bqui\s+(?:a|ont|avait|aurait)\s+(?:dit|declare|affirme|souligne|cite|ecrit|prononce|"
     r"ajoute|indique|precise|rappele|rappelle|lance|promis|insiste|averti|estime|soutenu)\b"
     r"|\bqui\s+(?:dit|declare|affirme|souligne|estime)\b"
+    # "Who, at Easter Seals Alberta, said …?", « Qui, chez Easter Seals Alberta, a souligné … ? »
+    r"|\b(?:who|qui)\s*,[^,?]{2,60},\s*(?:has\s+|had\s+|did\s+|a\s+|ont\s+|avait\s+)?"
+    r"(?:said|say|stated|declared|noted|stressed|dit|declare|affirme|souligne|ajoute|indique|precise|estime)\b"
     r"|\bquel(?:le)?s?\s+\w+\s+(?:a|ont)\s+(?:dit|declare|affirme|souligne|ajoute)\b"
     r"|\bde\s+qui\s+(?:est|vient|provient)\s+(?:la|cette)\s+(?:citation|declaration)\b"
     r"|\bqui\s+est\s+l'auteur\s+de\b"

@@ -140,6 +140,9 @@ def test_explicit_dates_override_the_question():
         ("On behalf of which two federal ministers was it announced?", "person"),
         ("In which Pakistani city did the attack take place?", "place"),
         ("After the cost-recovery policy was dropped, which budget provides its funding?", "other"),  # a named budget
+        ("Qui, chez Easter Seals Alberta, a souligné que les campeurs reviennent ?", "who_said"),
+        ("Who, at the Smithers Art Gallery, said the walls can move?", "who_said"),
+        ("Who, in the end, will run the shelter?", "person"),
         ("What will the new bridge cost?", "amount"),
         ("From which city was the release issued?", "place"),
         ("Which other programs does it complement?", "other"),  # a modifier alone sets no kind
