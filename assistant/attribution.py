@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from communique.assistant.cues import SPEECH
 from communique.assistant.text import Span, split_sentences
-from communique.assistant.values import people_in
+from communique.assistant.values import _NOT_NAMES, people_in
 from communique.index.text import STOPWORDS
 
 REACH = 2500  # how far back a quotation may have opened (a long quote runs over a few paragraphs)
@@ -26,10 +26,10 @@ _CLOSING = "”»"
 _SURNAME_SAID = re.compile(r"^[\s,.–—-]*((?:[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+){0,2}[A-ZÀ-ÖØ-Þ][\w'’\-]+)\s+(?:said|says|added|noted)\b")
 # "Chief Alice McKay, Matsqui First Nation –", "Paula Telfer, directrice générale :": the line that introduces it.
 _INTRODUCED = re.compile(r"(?:[–—:-]|\b(?:said|says|a\s+déclaré|a\s+dit|déclare))\s*$", re.IGNORECASE)
-_LEADING_NAME = re.compile(r"^\W*((?:[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)\s*,")
+_LEADING_NAME = re.compile(r"^\W*((?:[A-ZÀ-ÖØ-Þ][\w'’\-]+ )?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+ [A-ZÀ-ÖØ-Þ][\w'’\-]+(?: [A-ZÀ-ÖØ-Þ][\w'’\-]+)?)\s*,")
 
 
-_DASH_NAME = re.compile(r"^\s*[–—-]\s*((?:[A-ZÀ-ÖØ-Þ][\w'’\-.]+\s+){1,3}?[A-ZÀ-ÖØ-Þ][\w'’\-]+)\s*(?:,|$)")
+_DASH_NAME = re.compile(r"^\s*[–—-]\s*((?:[A-ZÀ-ÖØ-Þ][\w'’\-.]+ ){1,3}?[A-ZÀ-ÖØ-Þ][\w'’\-]+)\s*(?:,|$)")
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,26 @@ class Speaker:
     start: int
     end: int
     name: str
+
+
+# Title words that a signing line may run into when no comma follows the name ("Goronwy Price Chair, …").
+_TITLE_WORDS = frozenset("Chair Chairperson President CEO Director Manager Minister Mayor Chief Executive Premier "
+                         "Président Présidente Directeur Directrice Ministre Maire".split())
+
+
+def _speaker(text: str, start: int, end: int, name: str) -> Speaker | None:
+    """A Speaker only when its offsets hold exactly its name, and the name is a person's: not a place or a
+    body ("Across Canada", "Health Canada"), not spread over a tab run, not ending in a title."""
+    words = name.split(" ")
+    while len(words) > 2 and words[-1] in _TITLE_WORDS:
+        words.pop()
+    name = " ".join(words)
+    end = start + len(name)
+    if text[start:end] != name or len(words) < 1 or words[0].casefold() in STOPWORDS:
+        return None
+    if any(w.strip(".,") in _NOT_NAMES for w in words):
+        return None
+    return Speaker(start, end, name)
 
 
 def _opens(text: str, i: int) -> bool | None:
@@ -103,25 +123,26 @@ def speaker_of(text: str, start: int, end: int) -> Speaker | None:
         found = _said_by(between, lo + closed + 1) if alone else None
         if found is not None:
             return found
-    cut = max(closed, before.rfind(". "), before.rfind(":") if not before.rstrip().endswith(":") else -1)
+    body = before.rstrip()  # the introducing line may end in a line break before the quote
+    cut = max(closed, body.rfind(". "), body.rfind("\n"), body.rfind(":") if not body.endswith(":") else -1)
     lo, before = lo + cut + 1, before[cut + 1 :]
     if _INTRODUCED.search(before):
         people = people_in(before)
         if people:
             a, b, name = people[0]
-            return Speaker(lo + a, lo + b, name)
+            return _speaker(text, lo + a, lo + b, name)
         leading = _LEADING_NAME.match(before)
         if leading:
-            return Speaker(lo + leading.start(1), lo + leading.end(1), leading.group(1))
+            return _speaker(text, lo + leading.start(1), lo + leading.end(1), leading.group(1))
     if after[:1] in "–—-":  # "…”\n— Jane Doe", « … »\n- La ministre de l'Industrie, l'honorable Mélanie Joly
         people = people_in(after)
         if people:
             a, b, name = people[0]
-            return Speaker(after_at + a, after_at + b, name)
+            return _speaker(text, after_at + a, after_at + b, name)
     # "… » Paula Telfer, directrice générale, Easter Seals Alberta"
     signed = _LEADING_NAME.match(after) or _DASH_NAME.match(after)
-    if signed and signed.group(1).split()[0].casefold() not in STOPWORDS:  # not "In British Columbia, …"
-        return Speaker(after_at + signed.start(1), after_at + signed.end(1), signed.group(1))
+    if signed:  # (not "In British Columbia, …", not "Health Canada, which …": `_speaker` checks)
+        return _speaker(text, after_at + signed.start(1), after_at + signed.end(1), signed.group(1))
     return None
 
 
@@ -131,11 +152,15 @@ def _said_by(clause: str, at: int) -> Speaker | None:
     if not verb:
         return None
     people = people_in(clause)
+    alone = None if people else _SURNAME_SAID.match(clause)
     if people:
         a, b, name = min(people, key=lambda p: min(abs(p[0] - verb.start()), abs(p[1] - verb.end())))
-        return Speaker(at + a, at + b, name)
-    alone = _SURNAME_SAID.match(clause)
-    return Speaker(at + alone.start(1), at + alone.end(1), alone.group(1)) if alone else None
+    elif alone:
+        a, b, name = alone.start(1), alone.end(1), alone.group(1)
+    else:
+        return None
+    found = _speaker(clause, a, b, name)
+    return None if found is None else Speaker(at + found.start, at + found.end, found.name)
 
 
 def _clause(after: str) -> str:
@@ -155,4 +180,4 @@ def naming_sentence(text: str, speaker: Speaker) -> Span | None:
     """The sentence of `text` that holds the speaker's name, to cite it by."""
     lo, hi = max(0, speaker.start - 600), min(len(text), speaker.end + 600)
     return next((s for s in split_sentences(text, lo, hi) if s.start <= speaker.start and speaker.end <= s.end
-                 and s.start > lo), None)
+                 and (s.start > lo or lo == 0)), None)

@@ -72,7 +72,7 @@ _NOT_PLACES = frozenset(
 
 
 # "for every $100", "$1.64 a $100": the unit of a rate; but "a $5-million grant" is an amount.
-_UNIT_BEFORE = re.compile(r"(?:\b(?:every|per|each|chaque|par|tranche\s+de)|[\d%]\s+a)\s*$", re.IGNORECASE)
+_UNIT_BEFORE = re.compile(r"(?:\b(?:every|per|each|chaque|par|tranche\s+de)|(?:[\d%]|\bcents?)\s+a)\s*$", re.IGNORECASE)
 # Words of ministry names, never of a person's name ("Democratic Institutions", "Natural Resources").
 _NOT_NAMES = frozenset(
     "Affairs Institutions Safety Defence Defense Resources Development Canada Canadian Agency Ministry Government "

@@ -78,7 +78,4 @@ def stem(token: str) -> str:
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
             token = token[: -len(suffix)]
             break
-    else:
-        if token.endswith("y") and len(token) >= 4 and token[-2] not in "aeiouy":
-            token = token[:-1]  # "baby" as "babies", "city" as "cities" ("survey" keeps its y, as "surveys")
     return token[:6]

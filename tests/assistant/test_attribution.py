@@ -98,3 +98,33 @@ def test_the_naming_sentence_holds_the_name():
     span = naming_sentence(INTRODUCED, who)
     assert span is not None and span.start <= who.start < who.end <= span.end
     assert INTRODUCED[span.start:span.end] == span.text and "Ann Lee" in span.text
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("“We are proud. It works,” said Premier David\u00a0Eby.", "It works"),  # offsets would not hold the name
+    ("“It is kind-hearted.” \tAcross Canada, approximately 80 per cent agree.", "It is kind"),  # a place
+    ("“We help families.”\nHealth Canada, which regulates drugs, agrees.", "We help"),  # a body
+])
+def test_no_speaker_rather_than_a_wrong_one(text, needle):
+    at = text.index(needle)
+    who = speaker_of(text, at, at + len(needle))
+    assert who is None or text[who.start:who.end] == who.name and who.name not in ("Across Canada", "Health Canada")
+
+
+def test_a_signing_line_without_a_comma_stops_before_the_title():
+    text = "“The ferry will run all winter.” Goronwy Price Chair, Newfoundland Ferry Board"
+    assert _speaker(text, "The ferry will run") == "Goronwy Price"
+
+
+def test_an_introducing_line_after_a_paragraph_break():
+    text = ("Premier David Eby announced the funding today.\nJane Doe, executive director, Food Bank –\n"
+            "“We are thrilled. This will help.”")
+    assert _speaker(text, "This will help") == "Jane Doe"
+
+
+def test_the_naming_sentence_may_open_the_release():
+    text = "“We are pleased,” said Jane Doe, CEO. More text follows here."
+    who = speaker_of(text, 0, 17)
+    assert who is not None and who.name == "Jane Doe"
+    span = naming_sentence(text, who)
+    assert span is not None and span.start == 0
