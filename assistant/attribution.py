@@ -27,8 +27,6 @@ _SURNAME_SAID = re.compile(r"^[\s,.–—-]*((?:[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+){0
 # "Chief Alice McKay, Matsqui First Nation –", "Paula Telfer, directrice générale :": the line that introduces it.
 _INTRODUCED = re.compile(r"(?:[–—:-]|\b(?:said|says|a\s+déclaré|a\s+dit|déclare))\s*$", re.IGNORECASE)
 _LEADING_NAME = re.compile(r"^\W*((?:[A-ZÀ-ÖØ-Þ][\w'’\-]+ )?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+ [A-ZÀ-ÖØ-Þ][\w'’\-]+(?: [A-ZÀ-ÖØ-Þ][\w'’\-]+)?)\s*,")
-
-
 _DASH_NAME = re.compile(r"^\s*[–—-]\s*((?:[A-ZÀ-ÖØ-Þ][\w'’\-.]+ ){1,3}?[A-ZÀ-ÖØ-Þ][\w'’\-]+)\s*(?:,|$)")
 
 
@@ -54,7 +52,7 @@ def _speaker(text: str, start: int, end: int, name: str) -> Speaker | None:
         words.pop()
     name = " ".join(words)
     end = start + len(name)
-    if text[start:end] != name or len(words) < 1 or words[0].casefold() in STOPWORDS:
+    if text[start:end] != name or words[0].casefold() in STOPWORDS:
         return None
     if any(w.strip(".,") in _NOT_NAMES for w in words):
         return None
