@@ -54,6 +54,8 @@ class Signals:
     numbers_present: float = 1.0  # 0 when a number or year of the question occurs nowhere in the cited releases
     dates_present: float = 1.0  # 0 when a date the question names as content is in no cited sentence
     rarest_absent: float = 0.0  # weight (0..1) of the rarest question word absent from the cited releases
+    places_present: float = 1.0  # 0 when a province or territory the question names is in no cited release
+    amount_asked: bool = False  # the question asks for a sum or a share ("how much", « quel montant »)
 
     def to_dict(self) -> dict[str, float | int | bool | None]:
         return asdict(self)
@@ -126,9 +128,17 @@ def gated(s: Signals) -> bool:
     """The hard rules, before any weighing: a number of the question absent from the cited releases
     ("the rate for 2026"), or fewer than half of its names and numbers present ("in Whistler", "Jean
     Chrétien"), or a date named as content ("as of June 30, 2024") said in no cited sentence and not
-    the release's own date: a near miss whatever the topic overlap says."""
-    return (s.numbers_present < 1.0 or s.dates_present < 1.0 or (s.n_specifics > 0 and s.specifics < 0.5)
-            or _no_word_in_common(s))
+    the release's own date, or a sum asked and none cited: a near miss whatever the topic overlap says."""
+    return (s.numbers_present < 1.0 or s.dates_present < 1.0 or s.places_present < 1.0 or (s.n_specifics > 0 and s.specifics < 0.5)
+            or _no_word_in_common(s) or _no_amount(s))
+
+
+def _no_amount(s: Signals) -> bool:
+    """A sum asked and no cited sentence states one, other than a figure the question names itself
+    ("How much of the $2 billion …?" answered by "up to $2 billion combined"): the asked detail is
+    absent, whatever the topic overlap. Only sums: a count's noun is often written otherwise ("Seven
+    new members" for "how many Albertans"), and a date's value is seldom the only sign of one."""
+    return s.amount_asked and s.kind_value < 1.0
 
 
 def _no_word_in_common(s: Signals) -> bool:

@@ -78,3 +78,37 @@ def counts_of_noun(span: tuple[int, int, str], text: str, noun: str) -> bool:
     wanted = {noun[:5]} | ({_UNIT_NAMES[noun[:5]]} if noun[:5] in _UNIT_NAMES else set())
     wanted |= {other[:5] for other in equivalents(noun) if len(other) >= 3}  # « emplois » counted as "jobs"
     return any(stem(w).startswith(x) or stem(w.split("-")[-1]).startswith(x) for w in words for x in wanted)
+
+
+# A figure as a number, whatever its writing: "$41.57-million", « 41,57 millions de dollars », "1,3 M$",
+# "377,832", « 377 832 »: how a value the question itself names is recognised in a sentence.
+_FIGURE = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*")
+_SCALE = re.compile(r"[\s\u00a0\u202f]*-?[\s\u00a0\u202f]*(thousand|millions?|milliards?|billions?|m\$|g\$|m\b|k\b)",
+                    re.IGNORECASE)
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m$": 1e6, "m": 1e6,
+           "milliard": 1e9, "milliards": 1e9, "billion": 1e9, "billions": 1e9, "g$": 1e9}
+
+
+def figure_of(value: str) -> float | None:
+    """The number a value states, scale included ("$5-million" → 5e6, « 1,3 M$ » → 1.3e6), or None.
+    A comma before exactly three digits groups thousands ("377,832"); before others it is French
+    decimals (« 9,8 »)."""
+    m = _FIGURE.search(value)
+    return _figure(value, m) if m else None
+
+
+def figures_in(text: str) -> frozenset[float]:
+    """Every figure `text` states ("the new $41.57-million ICU" → {41570000.0})."""
+    return frozenset(f for m in _FIGURE.finditer(text) if (f := _figure(text, m)) is not None)
+
+
+def _figure(value: str, m: re.Match[str]) -> float | None:
+    digits = re.sub(r"[ \u00a0\u202f]", "", m.group())
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
+        digits = digits.replace(",", "")
+    else:
+        digits = digits.replace(",", ".")
+    if digits.count(".") > 1:
+        return None
+    scale = _SCALE.match(value, m.end())
+    return float(digits) * (_SCALES[scale.group(1).lower()] if scale else 1.0)

@@ -14,7 +14,7 @@ from communique.assistant.attribution import speaker_of
 from communique.assistant.dates import mentions_range
 from communique.assistant.extractive import Sentence
 from communique.assistant.glossary import equivalents
-from communique.assistant.places import mentions
+from communique.assistant.places import aliases, mentions
 from communique.assistant.quantities import asked_measure
 from communique.assistant.question import Question
 from communique.assistant.semantic import SentenceSimilarity
@@ -31,11 +31,12 @@ _TITLE_CACHE: dict[str, frozenset[str]] = {}
 
 
 def _specifics_present(chosen: list[Sentence], terms: Terms, cited: list[Release],
-                       cross: bool) -> tuple[float, float, float]:
+                       cross: bool) -> tuple[float, float, float, float]:
     """Shares of the question's specifics (names, numbers) in the cited releases and in the cited
-    sentences, and whether every number is in the releases: (found, in_sentences, numbers_present)."""
+    sentences, whether every number is in the releases, and whether every province or territory named
+    is: (found, in_sentences, numbers_present, places_present)."""
     if not terms.specifics:
-        return 1.0, 1.0, 1.0
+        return 1.0, 1.0, 1.0, 1.0
     indexes = [word_index(r) for r in cited]
     # A name counts as present when most of its words are ("Nouveau-Brunswick" for "New Brunswick");
     # across languages, where a translated name keeps only some words, when any of them is.
@@ -59,13 +60,16 @@ def _specifics_present(chosen: list[Sentence], terms: Terms, cited: list[Release
         return True
 
     found = sum(1 for g, name in zip(terms.specifics, names) if present(g, name)) / len(terms.specifics)
+    # "the most popular baby names in British Columbia" answered from Alberta's list: another province
+    places = [any(mentions(ix.letters, name) for ix in indexes) for name in names if name and aliases(name)]
+    places_present = float(all(places))
     numbers = [next(iter(g)) for g in terms.specifics if len(g) == 1 and next(iter(g)).isdigit()]
     numbers_present = float(all(any(ix.has(n) for ix in indexes) for n in numbers))
     stems = frozenset().union(*(s.stems for s in chosen))
     if cross:
         stems = stems | {s for s in terms.weights if terms.translations.get(s, frozenset()) & stems}
     in_sentences = sum(1 for g in terms.specifics if len(g & stems) >= need(g)) / len(terms.specifics)
-    return found, in_sentences, numbers_present
+    return found, in_sentences, numbers_present, places_present
 
 
 def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Release], q: Question,
@@ -81,7 +85,7 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         context |= {s for s in terms.weights if s in _title_stems(sent.hit.title)}
     context_coverage = sum(w for s, w in focus_weights.items() if s in context) / focus_total
     cited = _cited_releases(chosen, releases, release_of)  # with their translations, read once
-    found, in_sentences, numbers_present = _specifics_present(chosen, terms, cited, cross)
+    found, in_sentences, numbers_present, places_present = _specifics_present(chosen, terms, cited, cross)
     coverage = best.focus_coverage
     followup = bool(set(terms.subject_weights) - set(terms.focus))
     if followup:
@@ -117,7 +121,9 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         followup=followup,
         sentence_specifics=round(in_sentences, 4),
         kind_value=kind_value,
+        amount_asked=q.kind == "amount",
         numbers_present=numbers_present,
+        places_present=places_present,
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from communique.assistant.cues import ADDRESS, DATE, DATELINE, NAMED_PERSON, PHONE
 from communique.assistant.organisations import organisations_in
-from communique.assistant.quantities import counts_of_noun, of_another_year
+from communique.assistant.quantities import counts_of_noun, figure_of, figures_in, of_another_year
 from communique.assistant.text import fold
 from communique.assistant.titles import titled_names
 from communique.index.calendar import MONTH_NAMES
@@ -119,6 +119,10 @@ def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = 
     if kind in ("amount", "count"):
         phones = [m.span() for m in PHONE.finditer(text)]  # "780-423-6807": a number to call, not a count
         spans = [s for s in spans if not any(a <= s[0] < b for a, b in phones)]
+    if exclude and kind in ("amount", "count"):
+        # a figure the question already names is not its answer ("How much of the $2 billion …?")
+        named = figures_in(exclude)
+        spans = [s for s in spans if figure_of(s[2]) not in named]
     if exclude and kind in ("place", "person", "organisation"):
         # a value the question already names is not its answer ("Where in Squamish …?" → not "Squamish")
         exclude = exclude.replace("’", "'")  # "Q’waxsem Place" in the text is the question's "Q'waxsem Place"

@@ -36,11 +36,15 @@ def test_strong_evidence_answers_and_no_evidence_abstains():
     {"dates_present": 0.0},  # "as of June 30, 2024" in no cited sentence
     {"specifics": 0.0},  # "New Brunswick" asked, only Nova Scotia announced
     {"specifics": 0.33, "n_specifics": 3},
+    {"places_present": 0.0},  # British Columbia asked, only Alberta's release cited
+    {"amount_asked": True, "kind_value": 0.0},  # "how much?" and no sum cited but the question's own
 ])
 def test_near_misses_are_gated_whatever_the_overlap(near_miss):
     signals = replace(STRONG, **near_miss)
     assert gated(signals) and should_abstain(signals)
     assert not gated(replace(STRONG, specifics=0.5, n_specifics=2))
+    assert not gated(replace(STRONG, amount_asked=True))  # a sum is cited
+    assert not gated(replace(STRONG, kind_value=0.0))  # no sum asked: a count's noun may be written otherwise
 
 
 def test_the_shipped_model_is_fitted_and_loads(tmp_path):

@@ -86,3 +86,33 @@ def test_find_value_keeps_the_measure_asked():
     assert find_value("amount", "Universities got 37 per cent of revenue.", 0).text == "37 per cent"
     assert find_value("amount", "Universities got 37 per cent of revenue.", 0, measure="money") is None
     assert find_value("amount", text, 0, measure="percent").text == "37 per cent"
+
+
+@pytest.mark.parametrize("value, figure", [
+    ("$41.57-million", 41_570_000.0),
+    ("41,57 millions de dollars", 41_570_000.0),
+    ("plus de 1,3 M$", 1_300_000.0),
+    ("up to $2 billion", 2_000_000_000.0),
+    ("2,83 milliards de dollars", 2_830_000_000.0),
+    ("377,832", 377_832.0),
+    ("377 832", 377_832.0),
+    ("9,8 %", 9.8),
+    ("$1.64 per $100", 1.64),
+    ("627 projects", 627.0),
+])
+def test_a_figure_is_read_whatever_its_writing(value, figure):
+    from communique.assistant.quantities import figure_of
+
+    assert figure_of(value) == pytest.approx(figure)
+
+
+def test_a_figure_the_question_names_is_not_its_answer():
+    from communique.assistant.text import fold
+    from communique.assistant.values import find_value
+
+    sentence = "The new ICU will cost $41.57 million, of which the district pays $16.6 million."
+    question = fold("How much is the district contributing to the new $41.57-million ICU?")
+    assert find_value("amount", sentence, 0, exclude=question).text == "$16.6 million"
+    assert find_value("amount", "The new ICU will cost $41.57 million.", 0, exclude=question) is None
+    assert find_value("count", "Of the 627 projects, 261 are AI-related.", 0,
+                      exclude=fold("How many of the 627 projects are AI-related?")).text.startswith("261")
