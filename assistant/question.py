@@ -27,6 +27,11 @@ _WHO_SAID = re.compile(
     r"(?:said|say|stated|declared|noted|stressed|dit|declare|affirme|souligne|ajoute|indique|precise|estime)\b"
     r"|\bquel(?:le)?s?\s+\w+\s+(?:a|ont)\s+(?:dit|declare|affirme|souligne|ajoute)\b"
     r"|\bde\s+qui\s+(?:est|vient|provient)\s+(?:la|cette)\s+(?:citation|declaration)\b"
+    # "Who at the Smithers Art Gallery was quoted …?", « Qui … est cité pour avoir dit … ? »
+    r"|\bwho\b[^?]{0,80}?\b(?:was|were|is|are|gets|got|been)\s+(?:quoted|cited)\b"
+    r"|\bqui\b[^?]{0,80}?\b(?:est|sont|etait|a\s+ete|ont\s+ete)\s+cite(?:e|s|es)?\b"
+    # « Qui, au comté de Lac La Biche, s'est réjoui que … ? »: a reaction said in a quote
+    r"|\bqui\b[^?]{0,80}?\bs'est\s+(?:rejoui|felicite|dit)(?:e|s|es)?\b"
     r"|\bqui\s+est\s+l'auteur\s+de\b"
     r"|\b(?:selon|d'apres)\s+qui\b|\baccording\s+to\s+(?:whom|who)\b"
 )

@@ -143,6 +143,12 @@ def test_explicit_dates_override_the_question():
         ("Qui, chez Easter Seals Alberta, a souligné que les campeurs reviennent ?", "who_said"),
         ("Who, at the Smithers Art Gallery, said the walls can move?", "who_said"),
         ("Who, in the end, will run the shelter?", "person"),
+        ("Who at the gallery was quoted about the moveable walls?", "who_said"),
+        ("Who was quoted in the FedNor announcement?", "who_said"),
+        ("Dans le billet, qui est cité pour avoir dit qu'il faut servir tout le pays ?", "who_said"),
+        ("Qui, au comté de Lac La Biche, s'est réjoui que la rue soit asphaltée ?", "who_said"),
+        ("Who was appointed chair of the board?", "person"),  # a person, not a speaker
+        ("Qui est le nouveau président du conseil ?", "person"),
         ("What will the new bridge cost?", "amount"),
         ("From which city was the release issued?", "place"),
         ("Which other programs does it complement?", "other"),  # a modifier alone sets no kind
