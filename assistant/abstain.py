@@ -13,6 +13,9 @@ The decision is a logistic score over signals that fail differently:
 
 - `sentence_specifics`: the same names and numbers in the cited *sentences* themselves;
 - `kind_value`: whether a cited sentence holds a value of the kind asked (an amount, a place…);
+- `top_hit`: 1/rank of the retrieved passage the best sentence comes from: retrieval and sentence
+  choice agreeing (the first passage) is a sign of a right answer, a sentence found far down a sign of
+  a topic match (5-fold cross-validation over the dev split: cost 0.230 → 0.220 per question);
 - `rarest_absent`: the IDF weight of the rarest of the question's words absent from every cited
   release (translations count): the asked thing itself missing ("the new arena", « le Carnaval »);
 - `numbers_present`: every number and year of the question occurs in the cited releases (title,
@@ -35,7 +38,7 @@ from pathlib import Path
 
 MODEL_FILE = Path(__file__).with_name("abstain_model.json")
 FEATURES = ("coverage", "context_coverage", "specifics", "sentence_specifics", "dense", "semantic", "cue",
-            "kind_value", "followup", "rarest_absent")
+            "kind_value", "followup", "rarest_absent", "top_hit")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Signals:
     dates_present: float = 1.0  # 0 when a date the question names as content is in no cited sentence
     rarest_absent: float = 0.0  # weight (0..1) of the rarest question word absent from the cited releases
     places_present: float = 1.0  # 0 when a province or territory the question names is in no cited release
+    hit_rank: int = 0  # the retrieval rank of the best sentence's passage (1 = first; 0 unknown)
     amount_asked: bool = False  # the question asks for a sum or a share ("how much", « quel montant »)
 
     def to_dict(self) -> dict[str, float | int | bool | None]:
@@ -109,6 +113,7 @@ def features(s: Signals) -> dict[str, float]:
         "kind_value": s.kind_value,
         "followup": 1.0 if s.followup else 0.0,
         "rarest_absent": s.rarest_absent,
+        "top_hit": 1.0 / s.hit_rank if s.hit_rank > 0 else 0.0,
     }
 
 

@@ -27,7 +27,7 @@ from communique.assistant.ranking import RankModel, load_model, rerank
 from communique.assistant.render import message
 from communique.assistant.semantic import SentenceSimilarity, rerank_cross_language
 from communique.assistant.shape import wants_list
-from communique.assistant.signals import compute_signals
+from communique.assistant.signals import announcement_ranks, compute_signals
 from communique.assistant.support import with_support
 from communique.assistant.terms import question_terms
 from communique.index.models import Hit
@@ -201,7 +201,8 @@ class Assistant:
         rerank_cross_language(sentences, q.lang, similarity)
         rerank(sentences, q.lang, kinds[0], self.config.ranker)
         chosen = select(sentences, terms, kinds, releases, second_ask=q.second_ask)
-        signals = compute_signals(chosen, terms, releases, q, self.retriever.release, similarity) if chosen else None
+        signals = compute_signals(chosen, terms, releases, q, self.retriever.release, similarity,
+                                  announcement_ranks(hits)) if chosen else None
         abstained = signals is None or abstain.should_abstain(signals, self.config.policy)
         if not abstained and not wants_list(q.text):  # a list's items are read from the chosen sentences only
             chosen = with_support(chosen, sentences)

@@ -7,7 +7,7 @@ only somewhere in the release), and whether those sentences hold the kind of val
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 from communique.assistant.abstain import Signals
 from communique.assistant.attribution import speaker_of
@@ -22,7 +22,7 @@ from communique.assistant.terms import Terms
 from communique.assistant.text import fold, stem, tokenize
 from communique.assistant.values import find_value
 from communique.assistant.wordindex import word_index
-from communique.index.models import Release
+from communique.index.models import Hit, Release
 from communique.index.text import STOPWORDS
 
 VALUE_KINDS = ("amount", "count", "date", "place", "person")
@@ -74,7 +74,8 @@ def _specifics_present(chosen: list[Sentence], terms: Terms, cited: list[Release
 
 def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Release], q: Question,
                     release_of: Callable[[str], Release | None],
-                    similarity: SentenceSimilarity) -> Signals:
+                    similarity: SentenceSimilarity, ranks: Mapping[str, int] | None = None) -> Signals:
+    """`ranks`: release id → retrieval rank of its announcement (both language versions count as one)."""
     best = max(chosen, key=lambda s: s.score)
     cross = best.lang != q.lang
     focus_weights = {s: w for s, w in terms.weights.items() if s in terms.focus}
@@ -122,6 +123,7 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         sentence_specifics=round(in_sentences, 4),
         kind_value=kind_value,
         amount_asked=q.kind == "amount",
+        hit_rank=(ranks or {}).get(best.release_id, best.hit.rank),
         numbers_present=numbers_present,
         places_present=places_present,
     )
@@ -191,6 +193,19 @@ def _title_stems(title: str) -> frozenset[str]:
             _TITLE_CACHE.clear()
         _TITLE_CACHE[title] = cached
     return cached
+
+
+def announcement_ranks(hits: Sequence[Hit]) -> dict[str, int]:
+    """Release id → the rank of its announcement among the hits, a release and its translation being
+    one announcement (the hits keep both versions apart: the English version of the first announcement
+    is often the second hit)."""
+    order: dict[str, int] = {}
+    ranks: dict[str, int] = {}
+    for hit in hits:
+        key = hit.pair_id or hit.release_id
+        order.setdefault(key, len(order) + 1)
+        ranks.setdefault(hit.release_id, order[key])
+    return ranks
 
 
 def _cited_releases(chosen: list[Sentence], releases: dict[str, Release],

@@ -74,7 +74,7 @@ def collect(assistant: Any, items: Sequence[GoldenItem]) -> list[Example]:
 # raises it. Unconstrained, a fit on ~250 questions gave the cross-language model a negative weight on
 # the passage's similarity and the same-language one a confidence of 0.83 with no evidence at all.
 SIGNS = {"coverage": 1, "context_coverage": 1, "specifics": 1, "sentence_specifics": 1, "dense": 1, "semantic": 1,
-         "cue": 1, "kind_value": 1, "followup": 0, "rarest_absent": -1}
+         "cue": 1, "kind_value": 1, "followup": 0, "rarest_absent": -1, "top_hit": 1}
 
 
 def fit(examples: Sequence[Example], *, l2: float = 0.3, steps: int = 3000, rate: float = 0.5) -> Model:

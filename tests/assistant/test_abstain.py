@@ -20,7 +20,7 @@ from communique.assistant.abstain import (
 )
 
 STRONG = Signals(coverage=0.8, context_coverage=0.9, specifics=1.0, n_specifics=1, dense=0.55, cue=1.0,
-                 cross_language=False, semantic=0.6)
+                 cross_language=False, semantic=0.6, hit_rank=1)
 NOTHING = Signals(coverage=0.0, context_coverage=0.0, specifics=1.0, n_specifics=0, dense=0.0, cue=0.0,
                   cross_language=False, semantic=0.0, kind_value=0.0)
 

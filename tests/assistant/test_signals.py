@@ -33,3 +33,27 @@ def test_in_the_askers_language_every_word_is_looked_for():
     weights = {stem("piscine"): 1.0}
     assert _rarest_absent(weights, _terms(weights), [FRENCH], "fr") == 0.5
     assert _rarest_absent({stem("gites"): 1.0}, _terms({stem("gites"): 1.0}), [FRENCH], "fr") == 0.0
+
+
+def _hit(release_id: str, pair_id: str | None, rank: int):
+    from communique.index.models import Hit
+
+    return Hit(chunk_id=f"{release_id}-c", release_id=release_id, text="", start=0, end=0, title="", date=None,
+               url="", lang=release_id[-2:], pair_id=pair_id, rank=rank)
+
+
+def test_an_announcement_and_its_translation_share_one_retrieval_rank():
+    from communique.assistant.signals import announcement_ranks
+
+    hits = [_hit("a-fr", "a", 1), _hit("a-en", "a", 2), _hit("b-en", None, 3), _hit("c-fr", "c", 4), _hit("a-en", "a", 5)]
+    assert announcement_ranks(hits) == {"a-fr": 1, "a-en": 1, "b-en": 2, "c-fr": 3}
+
+
+def test_the_first_announcement_weighs_for_an_answer():
+    from dataclasses import replace
+
+    from communique.assistant.abstain import Signals, confidence
+
+    middling = Signals(coverage=0.4, context_coverage=0.6, specifics=1.0, n_specifics=1, dense=0.45, cue=1.0,
+                       cross_language=False, semantic=0.4, hit_rank=1)
+    assert confidence(middling) > confidence(replace(middling, hit_rank=4)) > confidence(replace(middling, hit_rank=0))
