@@ -17,6 +17,7 @@ from communique.assistant import abstain, dictionary
 from communique.assistant.answering import extractive_answer
 from communique.assistant.candidates import collect
 from communique.assistant.context import attach_context
+from communique.assistant.clause import second_clause
 from communique.assistant.extractive import idf_lookup, score, select
 from communique.assistant.followup import Resolution, normalise_history, resolve
 from communique.assistant.models import Answer, Draft
@@ -200,7 +201,7 @@ class Assistant:
                                         getattr(self.retriever, "embedder", None))
         rerank_cross_language(sentences, q.lang, similarity)
         rerank(sentences, q.lang, kinds[0], self.config.ranker)
-        chosen = select(sentences, terms, kinds, releases, second_ask=q.second_ask)
+        chosen = select(sentences, terms, kinds, releases, second_ask=q.second_ask, second=second_clause(q, terms))
         signals = compute_signals(chosen, terms, releases, q, self.retriever.release, similarity,
                                   announcement_ranks(hits)) if chosen else None
         abstained = signals is None or abstain.should_abstain(signals, self.config.policy)

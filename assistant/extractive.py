@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Protocol
 
 from communique.assistant.attribution import naming_sentence, speaker_of
 from communique.assistant.cues import ATTRIBUTION, CONTACT, SPEECH, cue_strength, field_label
@@ -220,11 +220,13 @@ def _base(sent: Sentence, max_dense: float, qlang: str) -> float:
 
 
 def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], releases: Mapping[str, Release],
-           *, second_ask: bool = False) -> list[Sentence]:
+           *, second_ask: bool = False, second: SecondQuestion | None = None) -> list[Sentence]:
     """The best sentence, plus up to two that add what it lacks: another term of the question,
     another kind of thing asked for ("how much …, and when?"), or the speaker of a quote; when a
     second question is joined to the first ("…, and how much since it started?"), one more sentence
-    of its release holding a value of a kind asked, though it adds no new word."""
+    of its release holding a value of a kind asked, though it adds no new word — and, when none of
+    those answers the second question by its own words (`second`: "…, and how many people did it
+    employ?"), the sentence of the same announcement that does."""
     if not sentences:
         return []
     kind = kinds[0] if kinds else "other"
@@ -265,9 +267,29 @@ def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], rele
         chosen.append(cand)
         texts.add(key)
         covered |= cand.matched
+    if second is not None and not any(second.answered_by(c, terms) for c in chosen):
+        pick = max((c for c in ranked[1:] if c not in chosen and _same_announcement(c, best)
+                    and c.score >= 0.5 * best.score and second.holds(c, terms, loosely=True)),
+                   key=lambda c: (second.overlap(c, terms), c.score), default=None)
+        if pick is not None and words_key(pick.text) not in texts:
+            chosen.append(pick)
     # Read in document order within a release, releases in the order of their best sentence.
     order = {s.release_id: i for i, s in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.release_id], s.start))
+
+
+class SecondQuestion(Protocol):
+    """What `select` asks of a question's second part (`clause.Clause`)."""
+
+    def overlap(self, sent: Sentence, terms: Terms) -> float: ...
+
+    def holds(self, sent: Sentence, terms: Terms, *, loosely: bool = False) -> bool: ...
+
+    def answered_by(self, sent: Sentence, terms: Terms) -> bool: ...
+
+
+def _same_announcement(a: Sentence, b: Sentence) -> bool:
+    return a.release_id == b.release_id or a.release_id in b.hit.translations or b.release_id in a.hit.translations
 
 
 def _attribution(best: Sentence, release: Release | None, pool: list[Sentence]) -> Sentence | None:

@@ -171,6 +171,7 @@ class Question:
     content_dates: tuple[DateMention, ...] = ()
     asks_year: bool = False  # "by what year?", « d'ici quelle année ? »: a year alone is a full answer
     second_ask: bool = False  # "…, and how much since it started?": two things asked, two sentences may answer
+    second_clause: str = ""  # that second question, folded ("and how much since it started")
 
 
 def clean_question(raw: object) -> tuple[str, str | None]:
@@ -294,6 +295,7 @@ def analyse(
         kinds=question_kinds(text) if text else ("other",),
         until=bool(re.search(r"\buntil\b|\btill\b|\bjusqu", fold(text))),
         asks_year=bool(_ASKS_YEAR.search(fold(text))),
-        second_ask=bool(_SECOND_ASK.search(fold(text).replace("’", "'"))),
+        second_ask=bool(second := _SECOND_ASK.search(folded := fold(text).replace("’", "'"))),
+        second_clause=folded[second.start():].strip(" ,?") if second else "",
         content_dates=content,
     )
