@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from communique.assistant import abstain, dictionary
 from communique.assistant.answering import extractive_answer
 from communique.assistant.candidates import collect
-from communique.assistant.context import attach_context
 from communique.assistant.clause import second_clause
+from communique.assistant.context import attach_context
 from communique.assistant.extractive import idf_lookup, score, select
 from communique.assistant.followup import Resolution, normalise_history, resolve
 from communique.assistant.models import Answer, Draft

@@ -267,15 +267,24 @@ def select(sentences: list[Sentence], terms: Terms, kinds: tuple[str, ...], rele
         chosen.append(cand)
         texts.add(key)
         covered |= cand.matched
-    if second is not None and not any(second.answered_by(c, terms) for c in chosen):
-        pick = max((c for c in ranked[1:] if c not in chosen and _same_announcement(c, best)
-                    and c.score >= 0.5 * best.score and second.holds(c, terms, loosely=True)),
-                   key=lambda c: (second.overlap(c, terms), c.score), default=None)
-        if pick is not None and words_key(pick.text) not in texts:
-            chosen.append(pick)
+    if second is not None:
+        chosen += _answering_second(second, chosen, ranked, terms, texts)
     # Read in document order within a release, releases in the order of their best sentence.
     order = {s.release_id: i for i, s in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.release_id], s.start))
+
+
+def _answering_second(second: SecondQuestion, chosen: list[Sentence], ranked: list[Sentence], terms: Terms,
+                      texts: set[str]) -> list[Sentence]:
+    """The sentence of the best one's announcement that answers the second question, when no chosen
+    sentence does: it states the value asked, best by the second question's own words."""
+    if any(second.answered_by(c, terms) for c in chosen):
+        return []
+    best = ranked[0]
+    pick = max((c for c in ranked[1:] if c not in chosen and _same_announcement(c, best)
+                and c.score >= 0.5 * best.score and second.holds(c, terms, loosely=True)),
+               key=lambda c: (second.overlap(c, terms), c.score), default=None)
+    return [] if pick is None or words_key(pick.text) in texts else [pick]
 
 
 class SecondQuestion(Protocol):

@@ -192,6 +192,12 @@ def clean_question(raw: object) -> tuple[str, str | None]:
     return text, problem
 
 
+def _clause_from(text: str, folded: str, start: int) -> str:
+    """The question from `start` (an offset into its folded form) on, as written where folding kept
+    the length: « et où » must stay « où » (folded, it is « ou », "or")."""
+    return (text[start:] if len(text) == len(folded) else folded[start:]).strip(" ,?")
+
+
 def question_kinds(text: str) -> tuple[str, ...]:
     """Every kind asked for, in the order asked: "How much …, and over how many years?" → amount, amount;
     « Jusqu'à quand et où … ? » → date, place. The first is `question_kind`."""
@@ -296,6 +302,6 @@ def analyse(
         until=bool(re.search(r"\buntil\b|\btill\b|\bjusqu", fold(text))),
         asks_year=bool(_ASKS_YEAR.search(fold(text))),
         second_ask=bool(second := _SECOND_ASK.search(folded := fold(text).replace("’", "'"))),
-        second_clause=folded[second.start():].strip(" ,?") if second else "",
+        second_clause=_clause_from(text, folded, second.start()) if second else "",
         content_dates=content,
     )

@@ -65,6 +65,13 @@ PLACE_VALUE = re.compile(
     + r"(?:(?:\s+|-)(?:(?:de|du|des|of|sur)\s+)?" + _CAP_WORD + r"){0,3}(?:,\s+" + _CAP_WORD + r"(?:\s+" + _CAP_WORD
     + r")?)?)"
 )
+# "in the province of Québec", « dans la ville de Montréal », "in the City of Mississauga": the place is
+# the name after the kind of place (PLACE_VALUE would read "the province" or nothing at all).
+PLACE_OF = re.compile(
+    r"\b(?:in|of|dans|de)\s+(?:the\s+|la\s+|le\s+|l['’])?(?i:province|city|town|village|municipality|territory|"
+    r"region|ville|municipalit[ée]|territoire|r[ée]gion)\s+(?:of\s+|de\s+(?:la\s+|l['’])?|du\s+|des\s+|d['’])("
+    + _CAP_WORD + r"(?:(?:\s+|-)(?:(?:de|du|des|of|sur|et|and)[\s-]+)?" + _CAP_WORD + r"){0,3})"
+)
 _NOT_PLACES = frozenset(
     "canada government gouvernement minister ministre council conseil order parliament parlement house budget the la le "
     "les".split()
@@ -191,6 +198,8 @@ def _places(text: str, body: int, dateline: bool, lead: bool) -> list[Span3]:
         if value.endswith(".") and not re.search(r"\b(?:Ave|St|Rd|Blvd|Dr|Hwy)\.$", value):
             value = value[:-1]  # the sentence's full stop, not an abbreviation's
         out.append((m.start(), m.start() + len(value), value))
+    for m in PLACE_OF.finditer(text, body):
+        out.append((m.start(1), m.end(1), m.group(1)))
     for m in PLACE_VALUE.finditer(text, body):
         value = m.group(1).strip().rstrip(",")
         first = re.sub(r"^(?:the|la|le|l['’])\s*", "", value, flags=re.I).split()[0].casefold() if value else ""

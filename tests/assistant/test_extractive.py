@@ -2,8 +2,8 @@
 for, the question's words, the speaker of a quote, and offsets into the release text."""
 from __future__ import annotations
 
-from communique.assistant.clause import second_clause
 from communique.assistant.candidates import collect
+from communique.assistant.clause import second_clause
 from communique.assistant.extractive import score, select
 from communique.assistant.followup import resolve
 from communique.assistant.question import analyse

@@ -78,3 +78,17 @@ def test_a_telephone_number_is_no_count_or_amount():
     assert find_value("count", "People may call 1-800-663-7867 for help.", 0) is None
     value = find_value("count", "Call (250) 387-1234: 45 people will be housed.", 0)
     assert value is not None and value.text.startswith("45")
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("Masting location(s): All Government of Canada buildings and establishments in the province of Québec", "Québec"),
+    ("Endroit(s) de la mise en berne : Tous les édifices du gouvernement du Canada dans la province de Québec", "Québec"),
+    ("Flags will fly at half-mast in the province of New Brunswick.", "New Brunswick"),
+    ("Les drapeaux sont en berne dans la ville de Montréal, au Québec.", "Montréal"),
+    ("Les drapeaux sont en berne dans la région du Dehcho.", "Dehcho"),
+])
+def test_the_place_named_after_its_kind(sentence, place):
+    """"in the province of Québec": the place is the name, not "the province"."""
+    from communique.assistant.values import find_value
+
+    assert find_value("place", sentence, 0).text == place
