@@ -57,7 +57,7 @@ class Signals:
     numbers_present: float = 1.0  # 0 when a number or year of the question occurs nowhere in the cited releases
     dates_present: float = 1.0  # 0 when a date the question names as content is in no cited sentence
     rarest_absent: float = 0.0  # weight (0..1) of the rarest question word absent from the cited releases
-    places_present: float = 1.0  # 0 when a province or territory the question names is in no cited release
+    places_present: float = 1.0  # 0 when a province the question names is in no cited release, another is
     hit_rank: int = 0  # the retrieval rank of the best sentence's passage (1 = first; 0 unknown)
     amount_asked: bool = False  # the question asks for a sum or a share ("how much", « quel montant »)
 
@@ -139,10 +139,12 @@ def gated(s: Signals) -> bool:
 
 
 def _no_amount(s: Signals) -> bool:
-    """A sum asked and no cited sentence states one, other than a figure the question names itself
-    ("How much of the $2 billion …?" answered by "up to $2 billion combined"): the asked detail is
-    absent, whatever the topic overlap. Only sums: a count's noun is often written otherwise ("Seven
-    new members" for "how many Albertans"), and a date's value is seldom the only sign of one."""
+    """A sum asked by name ("what amount", "how much funding", « quel montant ») and no cited sentence
+    states one, other than a figure the question names itself ("How much of the $2 billion …?" answered
+    by "up to $2 billion combined"): the asked detail is absent, whatever the topic overlap. Not for a
+    yes/no question ("Is the fine $500?" is settled by the question's own figure), nor for "how much"
+    alone ("how much land?": "1,200 hectares"); nor for counts, whose noun is often written otherwise
+    ("Seven new members" for "how many Albertans"), nor dates."""
     return s.amount_asked and s.kind_value < 1.0
 
 

@@ -37,6 +37,13 @@ class Clause:
             return self.kind == "person" and find_value("organisation", sent.text, 0) is not None
         return self.kind in ("other", "reason") or sent.cues.get(self.kind, 0.0) >= 0.99
 
+    def could_answer(self, sent: Sentence, terms: Terms) -> bool:
+        """Worth adding for it: holds a value of the kind asked (loosely), or, when the kind has no
+        value ("and what will the clinics offer?"), shares its words."""
+        if not self.holds(sent, terms, loosely=True):
+            return False
+        return self.kind in _CLAUSE_VALUES or not self.stems or self.overlap(sent, terms) > 0
+
     def answered_by(self, sent: Sentence, terms: Terms) -> bool:
         """It holds the kind asked and some of the clause's own words (or the clause has none)."""
         return self.holds(sent, terms) and (not self.stems or self.overlap(sent, terms) > 0)

@@ -282,7 +282,7 @@ def _answering_second(second: SecondQuestion, chosen: list[Sentence], ranked: li
         return []
     best = ranked[0]
     pick = max((c for c in ranked[1:] if c not in chosen and _same_announcement(c, best)
-                and c.score >= 0.5 * best.score and second.holds(c, terms, loosely=True)),
+                and c.score >= 0.5 * best.score and second.could_answer(c, terms)),
                key=lambda c: (second.overlap(c, terms), c.score), default=None)
     return [] if pick is None or words_key(pick.text) in texts else [pick]
 
@@ -292,7 +292,7 @@ class SecondQuestion(Protocol):
 
     def overlap(self, sent: Sentence, terms: Terms) -> float: ...
 
-    def holds(self, sent: Sentence, terms: Terms, *, loosely: bool = False) -> bool: ...
+    def could_answer(self, sent: Sentence, terms: Terms) -> bool: ...
 
     def answered_by(self, sent: Sentence, terms: Terms) -> bool: ...
 

@@ -11,7 +11,7 @@ import re
 from communique.assistant.text import fold
 
 _PLACES = (
-    ("british columbia", "colombie-britannique", "b.c.", "c.-b."),
+    ("british columbia", "colombie-britannique", "b.c.", "c.-b.", "bc"),
     ("alberta",),
     ("saskatchewan",),
     ("manitoba",),
@@ -19,10 +19,10 @@ _PLACES = (
     ("quebec", "québec"),
     ("new brunswick", "nouveau-brunswick", "n.b.", "n.-b."),
     ("nova scotia", "nouvelle-écosse", "n.s.", "n.-é."),
-    ("prince edward island", "île-du-prince-édouard", "p.e.i.", "î.-p.-é."),
-    ("newfoundland and labrador", "terre-neuve-et-labrador", "newfoundland", "terre-neuve", "n.l."),
+    ("prince edward island", "île-du-prince-édouard", "p.e.i.", "î.-p.-é.", "pei"),
+    ("newfoundland and labrador", "terre-neuve-et-labrador", "newfoundland", "terre-neuve", "n.l.", "nl"),
     ("yukon",),
-    ("northwest territories", "territoires du nord-ouest", "n.w.t.", "t.n.-o."),
+    ("northwest territories", "territoires du nord-ouest", "n.w.t.", "t.n.-o.", "nwt"),
     ("nunavut",),
     ("atlantic canada", "canada atlantique"),
     # "Ottawa" also names the federal government in news writing (« Ottawa versera… »)
@@ -52,3 +52,13 @@ def mentions(text_folded_words: str, name: str) -> bool | None:
         return None
     padded = f" {text_folded_words} "
     return any(f" {n} " in padded for n in names)
+
+
+_PROVINCES = [tuple(_key(n) for n in names) for names in _PLACES[:-2]]  # not Atlantic Canada, not "federal"
+
+
+def other_province(text_folded_words: str, asked: list[str]) -> bool:
+    """Does the text name a province or territory other than the `asked` ones?"""
+    padded = f" {text_folded_words} "
+    asked_keys = {a for name in asked for a in aliases(name)}
+    return any(not set(names) & asked_keys and any(f" {n} " in padded for n in names) for names in _PROVINCES)

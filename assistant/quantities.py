@@ -30,7 +30,7 @@ _PERCENT_ASKED = re.compile(
     r"quelle\s+part|what\s+fraction)\b|%"
 )
 _MONEY_ASKED = re.compile(
-    r"\b(?:amounts?|sums?|montants?|sommes?|value|worth|valeur|costs?|cout\w*|price|prix|fines?|amendes?|"
+    r"\b(?:amounts?|contribut\w*|sums?|montants?|sommes?|value|worth|valeur|costs?|cout\w*|price|prix|fines?|amendes?|"
     r"penalt(?:y|ies)|penalites?|budgets?|funding|fund(?:s|ed)?|fonds|financement|financ\w+|invest\w*|grants?|"
     r"subventions?|dollars?|money|argent|salar(?:y|ies)|salaires?|wages?|fees?|frais|rents?|loyers?|donations?|"
     r"dons?|spend\w*|spent|depens\w*|pa(?:y|ys|id|ying)|paie\w*|paiements?|verse\w*|plafond|ceiling|premiums?)\b"
@@ -83,10 +83,11 @@ def counts_of_noun(span: tuple[int, int, str], text: str, noun: str) -> bool:
 # A figure as a number, whatever its writing: "$41.57-million", « 41,57 millions de dollars », "1,3 M$",
 # "377,832", « 377 832 »: how a value the question itself names is recognised in a sentence.
 _FIGURE = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*")
-_SCALE = re.compile(r"[\s\u00a0\u202f]*-?[\s\u00a0\u202f]*(thousand|millions?|milliards?|billions?|m\$|g\$|m\b|k\b)",
+_SCALE = re.compile(r"[\s\u00a0\u202f]*-?[\s\u00a0\u202f]*(thousand|millions?|milliards?|billions?|trillions?|bn\b|[mgk]\$|[mbk]\b)",
                     re.IGNORECASE)
-_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m$": 1e6, "m": 1e6,
-           "milliard": 1e9, "milliards": 1e9, "billion": 1e9, "billions": 1e9, "g$": 1e9}
+_SCALES = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9, "billion": 1e9,
+           "billions": 1e9, "trillion": 1e12, "trillions": 1e12, "bn": 1e9, "m$": 1e6, "g$": 1e9, "k$": 1e3,
+           "m": 1e6, "b": 1e9, "k": 1e3}
 
 
 def figure_of(value: str) -> float | None:
@@ -97,18 +98,15 @@ def figure_of(value: str) -> float | None:
     return _figure(value, m) if m else None
 
 
-def figures_in(text: str) -> frozenset[float]:
-    """Every figure `text` states ("the new $41.57-million ICU" → {41570000.0})."""
-    return frozenset(f for m in _FIGURE.finditer(text) if (f := _figure(text, m)) is not None)
-
-
 def _figure(value: str, m: re.Match[str]) -> float | None:
     digits = re.sub(r"[ \u00a0\u202f]", "", m.group())
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
-        digits = digits.replace(",", "")
+    scale = _SCALE.match(value, m.end())
+    if scale and len(scale.group(1)) == 1 and "$" not in value[:m.start()]:
+        scale = None  # "5 m" is five metres; "$5M" is five million
+    if not scale and re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
+        digits = digits.replace(",", "")  # "377,832"; with a scale a comma is a decimal one: « 1,125 milliard »
     else:
         digits = digits.replace(",", ".")
     if digits.count(".") > 1:
         return None
-    scale = _SCALE.match(value, m.end())
     return float(digits) * (_SCALES[scale.group(1).lower()] if scale else 1.0)

@@ -28,10 +28,11 @@ _WHO_SAID = re.compile(
     r"|\bquel(?:le)?s?\s+\w+\s+(?:a|ont)\s+(?:dit|declare|affirme|souligne|ajoute)\b"
     r"|\bde\s+qui\s+(?:est|vient|provient)\s+(?:la|cette)\s+(?:citation|declaration)\b"
     # "Who at the Smithers Art Gallery was quoted …?", « Qui … est cité pour avoir dit … ? »
-    r"|\bwho\b[^?]{0,80}?\b(?:was|were|is|are|gets|got|been)\s+(?:quoted|cited)\b"
-    r"|\bqui\b[^?]{0,80}?\b(?:est|sont|etait|a\s+ete|ont\s+ete)\s+cite(?:e|s|es)?\b"
+    # (the question's own "who", at its start or after a comma: not a relative "the company who was quoted")
+    r"|(?:^|[,;:]\s*)who\b[^?]{0,80}?\b(?:was|were|is|are|gets|got|been)\s+(?:quoted|cited)\b(?!\s+for\b)"
+    r"|(?:^|[,;:]\s*)qui\b[^?]{0,80}?\b(?:est|sont|etait|a\s+ete|ont\s+ete)\s+cite(?:e|s|es)?\b(?!\s+pour\s+(?:sa|son|ses)\b)"
     # « Qui, au comté de Lac La Biche, s'est réjoui que … ? »: a reaction said in a quote
-    r"|\bqui\b[^?]{0,80}?\bs'est\s+(?:rejoui|felicite|dit)(?:e|s|es)?\b"
+    r"|(?:^|[,;:]\s*)qui\b[^?]{0,80}?\bs'est\s+(?:rejoui|felicite|dit)(?:e|s|es)?\b"
     r"|\bqui\s+est\s+l'auteur\s+de\b"
     r"|\b(?:selon|d'apres)\s+qui\b|\baccording\s+to\s+(?:whom|who)\b"
 )
@@ -193,9 +194,12 @@ def clean_question(raw: object) -> tuple[str, str | None]:
 
 
 def _clause_from(text: str, folded: str, start: int) -> str:
-    """The question from `start` (an offset into its folded form) on, as written where folding kept
-    the length: « et où » must stay « où » (folded, it is « ou », "or")."""
-    return (text[start:] if len(text) == len(folded) else folded[start:]).strip(" ,?")
+    """The question from `start` (an offset into its folded form) on, as written: « et où » must stay
+    « où » (folded, it is « ou », "or"), whatever « œ » or « ß » before it folded into."""
+    origin = [i for i, ch in enumerate(text) for _ in fold(ch).replace("’", "'")]
+    if len(origin) != len(folded) or start >= len(origin):
+        return folded[start:].strip(" ,?")  # (characters that fold together: no exact map)
+    return text[origin[start]:].strip(" ,?")
 
 
 def question_kinds(text: str) -> tuple[str, ...]:

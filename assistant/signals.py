@@ -14,10 +14,11 @@ from communique.assistant.attribution import speaker_of
 from communique.assistant.dates import mentions_range
 from communique.assistant.extractive import Sentence
 from communique.assistant.glossary import equivalents
-from communique.assistant.places import aliases, mentions
+from communique.assistant.places import aliases, mentions, other_province
 from communique.assistant.quantities import asked_measure
 from communique.assistant.question import Question
 from communique.assistant.semantic import SentenceSimilarity
+from communique.assistant.shape import is_yes_no
 from communique.assistant.terms import Terms
 from communique.assistant.text import fold, stem, tokenize
 from communique.assistant.values import find_value
@@ -61,8 +62,10 @@ def _specifics_present(chosen: list[Sentence], terms: Terms, cited: list[Release
 
     found = sum(1 for g, name in zip(terms.specifics, names) if present(g, name)) / len(terms.specifics)
     # "the most popular baby names in British Columbia" answered from Alberta's list: another province
-    places = [any(mentions(ix.letters, name) for ix in indexes) for name in names if name and aliases(name)]
-    places_present = float(all(places))
+    # (only when they name another one: a PEI release may say only "Islanders", its province in a field)
+    asked_places = [name for name in names if name and aliases(name)]
+    places_present = float(all(any(mentions(ix.letters, name) for ix in indexes) for name in asked_places)
+                           or not any(other_province(ix.letters, asked_places) for ix in indexes))
     numbers = [next(iter(g)) for g in terms.specifics if len(g) == 1 and next(iter(g)).isdigit()]
     numbers_present = float(all(any(ix.has(n) for ix in indexes) for n in numbers))
     stems = frozenset().union(*(s.stems for s in chosen))
@@ -122,7 +125,7 @@ def compute_signals(chosen: list[Sentence], terms: Terms, releases: dict[str, Re
         followup=followup,
         sentence_specifics=round(in_sentences, 4),
         kind_value=kind_value,
-        amount_asked=q.kind == "amount",
+        amount_asked=q.kind == "amount" and asked_measure(q.text) is not None and not is_yes_no(q.text),
         hit_rank=(ranks or {}).get(best.release_id, best.hit.rank),
         numbers_present=numbers_present,
         places_present=places_present,

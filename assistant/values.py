@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from communique.assistant.cues import ADDRESS, DATE, DATELINE, NAMED_PERSON, PHONE
 from communique.assistant.organisations import organisations_in
-from communique.assistant.quantities import counts_of_noun, figure_of, figures_in, of_another_year
+from communique.assistant.quantities import counts_of_noun, figure_of, of_another_year
 from communique.assistant.text import fold
 from communique.assistant.titles import titled_names
 from communique.index.calendar import MONTH_NAMES
@@ -70,7 +70,7 @@ PLACE_VALUE = re.compile(
 PLACE_OF = re.compile(
     r"\b(?:in|of|dans|de)\s+(?:the\s+|la\s+|le\s+|l['’])?(?i:province|city|town|village|municipality|territory|"
     r"region|ville|municipalit[ée]|territoire|r[ée]gion)\s+(?:of\s+|de\s+(?:la\s+|l['’])?|du\s+|des\s+|d['’])("
-    + _CAP_WORD + r"(?:(?:\s+|-)(?:(?:de|du|des|of|sur|et|and)[\s-]+)?" + _CAP_WORD + r"){0,3})"
+    + _CAP_WORD + r"(?:(?:\s+|-)(?:(?:de|du|des|of|sur)[\s-]+)?" + _CAP_WORD + r"){0,2}(?:\s+(?:and|et)\s+Labrador)?)"
 )
 _NOT_PLACES = frozenset(
     "canada government gouvernement minister ministre council conseil order parliament parlement house budget the la le "
@@ -128,7 +128,7 @@ def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = 
         spans = [s for s in spans if not any(a <= s[0] < b for a, b in phones)]
     if exclude and kind in ("amount", "count"):
         # a figure the question already names is not its answer ("How much of the $2 billion …?")
-        named = figures_in(exclude)
+        named = _named_figures(kind, exclude)
         spans = [s for s in spans if figure_of(s[2]) not in named]
     if exclude and kind in ("place", "person", "organisation"):
         # a value the question already names is not its answer ("Where in Squamish …?" → not "Squamish")
@@ -151,6 +151,13 @@ def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = 
 
     a, b, shown = min(spans, key=distance)
     return Value(kind, offset + a, offset + b, text[a:b], shown)
+
+
+def _named_figures(kind: str, question_folded: str) -> frozenset[float]:
+    """The figures of the question's own values of `kind` (its sums for a sum asked, its counts for a
+    count): "How much will each of the 500 participants receive?" names 500 people, not $500."""
+    text = re.sub(r"(?<=\d)\s?([mgk])\$", lambda m: " " + m.group(1).upper() + "$", question_folded)
+    return frozenset(f for _, _, v in _candidates(kind, text, lead=False) if (f := figure_of(v)) is not None)
 
 
 Span3 = tuple[int, int, str]  # (start, end, value as shown), offsets into the sentence

@@ -31,3 +31,11 @@ def test_who_will_run_it_is_answered_by_a_body():
     sentence = next(s for s in _setup("Who will run the shelter?", "Turning Points Collaborative Society will "
                                       "operate the shelter.\n", "Shelter") if "Turning" in s.text)
     assert Clause("person", frozenset()).holds(sentence, Terms())
+
+
+def test_a_second_question_with_no_value_needs_its_own_words():
+    sentence = next(s for s in _setup("What will the clinics offer?", "Applications open on September 15, 2024.\n",
+                                      "Clinics") if "Applications" in s.text)
+    terms = Terms(weights={"clinic": 1.0, "offer": 1.0}, focus=frozenset({"clinic", "offer"}))
+    assert not Clause("other", frozenset({"clinic", "offer"})).could_answer(sentence, terms)
+    assert Clause("date", frozenset({"clinic"})).could_answer(sentence, terms)  # it states a date

@@ -99,6 +99,10 @@ def test_find_value_keeps_the_measure_asked():
     ("9,8 %", 9.8),
     ("$1.64 per $100", 1.64),
     ("627 projects", 627.0),
+    ("$1.2B", 1_200_000_000.0),
+    ("1,125 milliard de dollars", 1_125_000_000.0),  # with a scale, a comma is a decimal one
+    ("5 m", 5.0),  # metres, not millions
+    ("$5M", 5_000_000.0),
 ])
 def test_a_figure_is_read_whatever_its_writing(value, figure):
     from communique.assistant.quantities import figure_of
@@ -114,5 +118,8 @@ def test_a_figure_the_question_names_is_not_its_answer():
     question = fold("How much is the district contributing to the new $41.57-million ICU?")
     assert find_value("amount", sentence, 0, exclude=question).text == "$16.6 million"
     assert find_value("amount", "The new ICU will cost $41.57 million.", 0, exclude=question) is None
+    # only the question's own sums: "the 500 participants" are people, "$500 each" answers
+    assert find_value("amount", "Each participant will receive $500.", 0,
+                      exclude=fold("How much will each of the 500 participants receive?")).text == "$500"
     assert find_value("count", "Of the 627 projects, 261 are AI-related.", 0,
                       exclude=fold("How many of the 627 projects are AI-related?")).text.startswith("261")

@@ -20,6 +20,11 @@ _NAMES = (
     "rounded out the top five names for girls. Parents registered 51,598 births in Alberta in 2019."
 )
 
+_PEI = (
+    "CHARLOTTETOWN — Islanders will have more affordable homes to choose from. PEI is enhancing its Affordable "
+    "Housing Development Program with $6 million more for developers who build units for low-income families."
+)
+
 
 @pytest.fixture(scope="module")
 def near_miss_assistant(tmp_path_factory) -> Assistant:
@@ -29,6 +34,8 @@ def near_miss_assistant(tmp_path_factory) -> Assistant:
         {"id": "nm-names-en", "lang": "en", "title": "Noah and Olivia most popular baby names in 2019",
          "date": "2020-06-22", "text": _NAMES},
     ]
+    records.append({"id": "nm-pei-en", "lang": "en", "title": "More affordable homes for Islanders", "date": "2021-02-01",
+                    "text": _PEI})
     return tiny_assistant(tmp_path_factory, "near-misses", records)
 
 
@@ -55,3 +62,15 @@ def test_the_province_announced_is_answered(near_miss_assistant):
     answer = near_miss_assistant.ask("What were the most popular baby names in Alberta in 2019?")
     assert not answer.abstained
     assert "Noah" in answer.text
+
+
+def test_a_yes_no_question_may_name_the_sum_it_checks(near_miss_assistant):
+    answer = near_miss_assistant.ask("Will the new ICU at Nanaimo Regional General Hospital cost $41.57 million?")
+    assert not answer.abstained, answer.text
+
+
+def test_a_province_the_release_names_only_by_its_short_name_is_no_near_miss(near_miss_assistant):
+    answer = near_miss_assistant.ask(
+        "How much is Prince Edward Island adding to its Affordable Housing Development Program?")
+    assert not answer.abstained, answer.text
+    assert answer.lead is not None and answer.lead.shown == "$6 million"

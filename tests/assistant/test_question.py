@@ -148,6 +148,9 @@ def test_explicit_dates_override_the_question():
         ("Dans le billet, qui est cité pour avoir dit qu'il faut servir tout le pays ?", "who_said"),
         ("Qui, au comté de Lac La Biche, s'est réjoui que la rue soit asphaltée ?", "who_said"),
         ("Who was appointed chair of the board?", "person"),  # a person, not a speaker
+        ("How much funding did the company who was quoted in the release receive?", "amount"),  # a relative "who"
+        ("Quel montant est prévu pour le projet qui est cité dans le budget ?", "amount"),
+        ("Who was cited for bravery?", "person"),
         ("Qui est le nouveau président du conseil ?", "person"),
         ("What will the new bridge cost?", "amount"),
         ("From which city was the release issued?", "place"),
@@ -156,6 +159,13 @@ def test_explicit_dates_override_the_question():
 )
 def test_question_kind(question, kind):
     assert question_kind(question) == kind
+
+
+def test_the_second_question_keeps_its_letters():
+    # « où » folds into « ou » ("or"), and « œ » before it into two letters
+    assert analyse("Combien coûte la main-d'œuvre du centre, et où sera-t-il construit ?").second_clause == (
+        "et où sera-t-il construit")
+    assert analyse("Jusqu'à quand et où les drapeaux ont-ils été mis en berne ?").second_clause.startswith("et où")
 
 
 def test_several_kinds_in_one_question():

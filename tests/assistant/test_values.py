@@ -86,6 +86,7 @@ def test_a_telephone_number_is_no_count_or_amount():
     ("Flags will fly at half-mast in the province of New Brunswick.", "New Brunswick"),
     ("Les drapeaux sont en berne dans la ville de Montréal, au Québec.", "Montréal"),
     ("Les drapeaux sont en berne dans la région du Dehcho.", "Dehcho"),
+    ("Flags are lowered in the province of Newfoundland and Labrador.", "Newfoundland and Labrador"),
 ])
 def test_the_place_named_after_its_kind(sentence, place):
     """"in the province of Québec": the place is the name, not "the province"."""
