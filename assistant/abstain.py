@@ -13,9 +13,9 @@ The decision is a logistic score over signals that fail differently:
 
 - `sentence_specifics`: the same names and numbers in the cited *sentences* themselves;
 - `kind_value`: whether a cited sentence holds a value of the kind asked (an amount, a place…);
-- `top_hit`: 1/rank of the retrieved passage the best sentence comes from: retrieval and sentence
-  choice agreeing (the first passage) is a sign of a right answer, a sentence found far down a sign of
-  a topic match (5-fold cross-validation over the dev split: cost 0.230 → 0.220 per question);
+- `top_hit`: 1/rank of the retrieved announcement the best sentence comes from (a release and its
+  translation one): retrieval and sentence choice agreeing is a sign of a right answer, a sentence
+  found far down a sign of a topic match (5-fold cross-validation over the dev split: cost 0.230 → 0.220 per question);
 - `rarest_absent`: the IDF weight of the rarest of the question's words absent from every cited
   release (translations count): the asked thing itself missing ("the new arena", « le Carnaval »);
 - `numbers_present`: every number and year of the question occurs in the cited releases (title,
@@ -58,8 +58,8 @@ class Signals:
     dates_present: float = 1.0  # 0 when a date the question names as content is in no cited sentence
     rarest_absent: float = 0.0  # weight (0..1) of the rarest question word absent from the cited releases
     places_present: float = 1.0  # 0 when a province the question names is in no cited release, another is
-    hit_rank: int = 0  # the retrieval rank of the best sentence's passage (1 = first; 0 unknown)
-    amount_asked: bool = False  # the question asks for a sum or a share ("how much", « quel montant »)
+    hit_rank: int = 0  # the retrieval rank of the best sentence's announcement (1 = first; 0 unknown)
+    amount_asked: bool = False  # a sum or share asked by name ("what amount", « quel montant »), not yes/no
 
     def to_dict(self) -> dict[str, float | int | bool | None]:
         return asdict(self)

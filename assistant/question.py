@@ -171,8 +171,12 @@ class Question:
     # Dates named as content ("the rate for 2025", "as of June 30"): matched in the text, never a filter.
     content_dates: tuple[DateMention, ...] = ()
     asks_year: bool = False  # "by what year?", « d'ici quelle année ? »: a year alone is a full answer
-    second_ask: bool = False  # "…, and how much since it started?": two things asked, two sentences may answer
-    second_clause: str = ""  # that second question, folded ("and how much since it started")
+    second_clause: str = ""  # "…, and how much since it started?": that second question, as written
+
+    @property
+    def second_ask(self) -> bool:
+        """Two things asked, so two sentences may answer."""
+        return bool(self.second_clause)
 
 
 def clean_question(raw: object) -> tuple[str, str | None]:
@@ -305,7 +309,7 @@ def analyse(
         kinds=question_kinds(text) if text else ("other",),
         until=bool(re.search(r"\buntil\b|\btill\b|\bjusqu", fold(text))),
         asks_year=bool(_ASKS_YEAR.search(fold(text))),
-        second_ask=bool(second := _SECOND_ASK.search(folded := fold(text).replace("’", "'"))),
-        second_clause=_clause_from(text, folded, second.start()) if second else "",
+        second_clause=_clause_from(text, folded, second.start())
+        if (second := _SECOND_ASK.search(folded := fold(text).replace("’", "'"))) else "",
         content_dates=content,
     )

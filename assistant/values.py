@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from communique.assistant.cues import ADDRESS, DATE, DATELINE, NAMED_PERSON, PHONE
 from communique.assistant.organisations import organisations_in
@@ -153,6 +154,7 @@ def find_value(kind: str, text: str, offset: int, *, anchors: tuple[int, ...] = 
     return Value(kind, offset + a, offset + b, text[a:b], shown)
 
 
+@lru_cache(maxsize=256)
 def _named_figures(kind: str, question_folded: str) -> frozenset[float]:
     """The figures of the question's own values of `kind` (its sums for a sum asked, its counts for a
     count): "How much will each of the 500 participants receive?" names 500 people, not $500."""
